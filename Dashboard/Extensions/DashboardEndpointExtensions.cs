@@ -1,0 +1,43 @@
+using DistributedTracing.Dashboard.Api;
+using DistributedTracing.Dashboard.Api.Jaeger;
+using DistributedTracing.Dashboard.Configuration;
+using DistributedTracing.Dashboard.Otlp;
+using DistributedTracing.Dashboard.Security;
+
+namespace DistributedTracing.Dashboard.Extensions;
+
+public static class DashboardEndpointExtensions
+{
+    /// <summary>The middleware order and every route, each pinned to its listener.</summary>
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        app.UseStatusCodePages(ErrorBodies.WriteAsync);
+        app.UseRouting();
+        app.UseEndpointRoles();
+        app.UseMiddleware<OtlpApiKeyMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapGrpcService<OtlpTraceGrpcService>().OnlyOn(EndpointRole.OtlpGrpc);
+        app.MapGrpcService<OtlpLogsGrpcService>().OnlyOn(EndpointRole.OtlpGrpc);
+        app.MapGrpcService<OtlpMetricsGrpcService>().OnlyOn(EndpointRole.OtlpGrpc);
+        app.MapOtlpHttp().OnlyOn(EndpointRole.OtlpHttp);
+
+        app.MapHealthChecks("/health");
+        app.MapLogin();
+
+        app.MapGroup("/api")
+            .RequireAuthorization()
+            .MapTracesApi()
+            .MapLogsApi()
+            .MapTelemetryResourcesApi()
+            .MapLiveFeedApi();
+
+        app.MapGroup("/jaeger/api")
+            .RequireAuthorization()
+            .MapJaegerApi();
+
+        app.MapGet("/", IndexPage.Render).RequireAuthorization();
+        return app;
+    }
+}

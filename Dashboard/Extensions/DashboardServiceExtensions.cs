@@ -1,0 +1,98 @@
+using System.Net;
+using DistributedTracing.Dashboard.Configuration;
+using DistributedTracing.Dashboard.Otlp;
+using DistributedTracing.Dashboard.Security;
+using DistributedTracing.Dashboard.Telemetry;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace DistributedTracing.Dashboard.Extensions;
+
+public static class DashboardServiceExtensions
+{
+    /// <summary>Options, the three listeners, OTLP ingest, the telemetry store and the frontend's authentication.</summary>
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DashboardOptions>()
+            .Bind(builder.Configuration.GetSection(DashboardOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>();
+
+        var options = builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>() ?? new DashboardOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureListeners(kestrel, options));
+
+        services.AddGrpc(grpc =>
+        {
+            // gRPC's default 4 MB receive limit would refuse exports the HTTP endpoint accepts.
+            grpc.MaxReceiveMessageSize = options.Otlp.MaxRequestBodySize;
+        });
+        services.AddSingleton<TelemetryStore>();
+        services.AddSingleton<OtlpAttributeConverter>();
+        services.AddSingleton<OtlpTraceIngest>();
+        services.AddSingleton<OtlpLogsIngest>();
+        services.AddSingleton<OtlpMetricsIngest>();
+
+        // Sessions last as long as this dashboard process: nothing to persist, nothing to leak to disk.
+        services.AddDataProtection();
+        services.Configure<KeyManagementOptions>(keys =>
+        {
+            keys.XmlRepository = new InMemoryXmlRepository();
+            keys.XmlEncryptor = new NullXmlEncryptor(); // the keys never leave memory
+        });
+        services.AddBrowserTokenAuthentication();
+        services.AddProblemDetails();
+        services.AddHealthChecks();
+        services.ConfigureHttpJsonOptions(json =>
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
+        services.AddHostedService<DashboardStartupMessage>();
+        return builder;
+    }
+
+    private static void ConfigureListeners(KestrelServerOptions kestrel, DashboardOptions options)
+    {
+        Listen(kestrel, options.Frontend.EndpointUrl, HttpProtocols.Http1, EndpointRole.Frontend);
+
+        // Over cleartext, gRPC needs HTTP/2 with prior knowledge, which Kestrel serves only on an HTTP/2-only listener.
+        Listen(kestrel, options.Otlp.GrpcEndpointUrl, HttpProtocols.Http2, EndpointRole.OtlpGrpc);
+        Listen(kestrel, options.Otlp.HttpEndpointUrl, HttpProtocols.Http1, EndpointRole.OtlpHttp);
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols, EndpointRole role)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return; // the options validator reports it with the setting's name
+        }
+
+        void Configure(ListenOptions listen)
+        {
+            listen.Protocols = protocols;
+            listen.Use(next => connection =>
+            {
+                connection.Features.Set(new EndpointRoleFeature(role));
+                return next(connection);
+            });
+        }
+
+        if (uri.Host is "localhost")
+        {
+            kestrel.ListenLocalhost(uri.Port, Configure);
+        }
+        else if (uri.Host is "*" or "+" or "0.0.0.0")
+        {
+            kestrel.ListenAnyIP(uri.Port, Configure);
+        }
+        else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address))
+        {
+            kestrel.Listen(address, uri.Port, Configure);
+        }
+        else
+        {
+            throw new InvalidOperationException($"'{url}' must name an IP address or localhost to listen on.");
+        }
+    }
+}

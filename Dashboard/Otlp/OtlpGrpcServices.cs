@@ -1,0 +1,35 @@
+using Grpc.Core;
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using OpenTelemetry.Proto.Collector.Metrics.V1;
+using OpenTelemetry.Proto.Collector.Trace.V1;
+
+namespace DistributedTracing.Dashboard.Otlp;
+
+// OTLP/gRPC: the three collector services. They are thin on purpose: the ingest classes do the work,
+// shared with OTLP/HTTP. A request whose every item is invalid is answered InvalidArgument; one that
+// is partly valid gets OTLP's partial success.
+
+public sealed class OtlpTraceGrpcService(OtlpTraceIngest ingest) : TraceService.TraceServiceBase
+{
+    public override Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context) =>
+        Task.FromResult(OtlpExportResponses.Traces(OtlpGrpcResults.ThrowIfNothingStored(ingest.Ingest(request))));
+}
+
+public sealed class OtlpLogsGrpcService(OtlpLogsIngest ingest) : LogsService.LogsServiceBase
+{
+    public override Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context) =>
+        Task.FromResult(OtlpExportResponses.Logs(OtlpGrpcResults.ThrowIfNothingStored(ingest.Ingest(request))));
+}
+
+public sealed class OtlpMetricsGrpcService(OtlpMetricsIngest ingest) : MetricsService.MetricsServiceBase
+{
+    public override Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context) =>
+        Task.FromResult(OtlpExportResponses.Metrics(OtlpGrpcResults.ThrowIfNothingStored(ingest.Ingest(request))));
+}
+
+internal static class OtlpGrpcResults
+{
+    public static OtlpIngestResult ThrowIfNothingStored(OtlpIngestResult result) => result.RejectedEverything
+        ? throw new RpcException(new Status(StatusCode.InvalidArgument, OtlpExportResponses.NothingStoredMessage(result)))
+        : result;
+}

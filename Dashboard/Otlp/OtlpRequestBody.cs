@@ -1,0 +1,118 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.IO.Compression;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace DistributedTracing.Dashboard.Otlp;
+
+/// <summary>
+/// Reads an OTLP/HTTP body: plain or gzip (the Collector compresses by default), never more than the
+/// configured limit after decompression, so a small compressed body cannot blow up in memory.
+/// </summary>
+public static class OtlpRequestBody
+{
+    public static async Task<T> ReadAsync<T>(HttpRequest request, int limit, Func<ReadOnlySequence<byte>, T> parse, CancellationToken cancellationToken)
+    {
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        var encoding = request.Headers.ContentEncoding.ToString().Trim();
+        if (encoding.Length == 0 || encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return await ReadPlainAsync(request, limit, parse, cancellationToken);
+        }
+
+        if (!encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new OtlpBodyException(StatusCodes.Status415UnsupportedMediaType, $"Content-Encoding '{encoding}' is not supported; use gzip or none.");
+        }
+
+        await using var gzip = new GZipStream(request.Body, CompressionMode.Decompress);
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            int read;
+            while ((read = await ReadCompressedAsync(gzip, chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    throw TooLarge(limit);
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return parse(new ReadOnlySequence<byte>(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    private static async Task<int> ReadCompressedAsync(Stream gzip, byte[] chunk, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await gzip.ReadAsync(chunk, cancellationToken);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new OtlpBodyException(StatusCodes.Status400BadRequest, $"the body is not valid gzip: {ex.Message}");
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new OtlpBodyException(StatusCodes.Status413PayloadTooLarge, "the compressed body is larger than Dashboard:Otlp:MaxRequestBodySize.");
+        }
+    }
+
+    private static async Task<T> ReadPlainAsync<T>(HttpRequest request, int limit, Func<ReadOnlySequence<byte>, T> parse, CancellationToken cancellationToken)
+    {
+        var reader = request.BodyReader;
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(cancellationToken);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                throw TooLarge(limit);
+            }
+
+            var buffer = result.Buffer;
+            if (buffer.Length > limit)
+            {
+                reader.AdvanceTo(buffer.End);
+                throw TooLarge(limit);
+            }
+
+            if (result.IsCompleted)
+            {
+                try
+                {
+                    return parse(buffer);
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.End);
+                }
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private static OtlpBodyException TooLarge(int limit) =>
+        new(StatusCodes.Status413PayloadTooLarge, $"the body is larger than Dashboard:Otlp:MaxRequestBodySize ({limit} bytes after decompression).");
+}
+
+/// <summary>A body the dashboard will not read, with the HTTP status that says why.</summary>
+public sealed class OtlpBodyException(int statusCode, string message) : Exception(message)
+{
+    public int StatusCode { get; } = statusCode;
+}

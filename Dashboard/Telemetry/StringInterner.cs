@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+
+namespace DistributedTracing.Dashboard.Telemetry;
+
+/// <summary>
+/// Shares one copy of strings that repeat across spans (attribute keys, span names, scope names).
+/// Bounded, so a sender with unbounded cardinality cannot grow it without limit: past the cap,
+/// strings are simply kept as they came.
+/// </summary>
+public sealed class StringInterner(int capacity = 50_000)
+{
+    private readonly ConcurrentDictionary<string, string> _strings = new(StringComparer.Ordinal);
+
+    public string Intern(string value)
+    {
+        if (value.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        if (_strings.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+
+        return _strings.Count < capacity ? _strings.GetOrAdd(value, value) : value;
+    }
+}

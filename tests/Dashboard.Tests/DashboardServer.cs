@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using DistributedTracing.Dashboard.Extensions;
+using DistributedTracing.Dashboard.Telemetry;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DistributedTracing.Dashboard.Tests;
+
+/// <summary>
+/// A real dashboard on real sockets (free loopback ports, so tests run beside a running demo),
+/// built with the same extension methods as Program.cs.
+/// </summary>
+public sealed class DashboardServer : IAsyncDisposable
+{
+    public const string ApiKey = "test-primary-key";
+    public const string SecondaryApiKey = "test-secondary-key";
+    public const string Token = "test-browser-token";
+
+    private readonly WebApplication _app;
+
+    private DashboardServer(WebApplication app, int frontendPort, int grpcPort, int httpPort)
+    {
+        _app = app;
+        FrontendUrl = $"http://127.0.0.1:{frontendPort}";
+        OtlpGrpcUrl = $"http://127.0.0.1:{grpcPort}";
+        OtlpHttpUrl = $"http://127.0.0.1:{httpPort}";
+        Api = new HttpClient { BaseAddress = new Uri(FrontendUrl) };
+        Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        Otlp = new HttpClient { BaseAddress = new Uri(OtlpHttpUrl) };
+        Otlp.DefaultRequestHeaders.Add("x-otlp-api-key", ApiKey);
+    }
+
+    public string FrontendUrl { get; }
+
+    public string OtlpGrpcUrl { get; }
+
+    public string OtlpHttpUrl { get; }
+
+    /// <summary>Frontend client with the bearer token.</summary>
+    public HttpClient Api { get; }
+
+    /// <summary>OTLP/HTTP client with the API key.</summary>
+    public HttpClient Otlp { get; }
+
+    public TelemetryStore Store => _app.Services.GetRequiredService<TelemetryStore>();
+
+    public GrpcChannel CreateGrpcChannel() => GrpcChannel.ForAddress(OtlpGrpcUrl);
+
+    public static async Task<DashboardServer> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var (frontend, grpc, http) = (FreePort(), FreePort(), FreePort());
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var config = new Dictionary<string, string?>
+        {
+            ["Dashboard:Frontend:EndpointUrl"] = $"http://127.0.0.1:{frontend}",
+            ["Dashboard:Frontend:BrowserToken"] = Token,
+            ["Dashboard:Otlp:GrpcEndpointUrl"] = $"http://127.0.0.1:{grpc}",
+            ["Dashboard:Otlp:HttpEndpointUrl"] = $"http://127.0.0.1:{http}",
+            ["Dashboard:Otlp:PrimaryApiKey"] = ApiKey,
+            ["Dashboard:Otlp:SecondaryApiKey"] = SecondaryApiKey,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.AddDashboard();
+        var app = builder.Build();
+        app.MapDashboard();
+        await app.StartAsync();
+        return new DashboardServer(app, frontend, grpc, http);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        Otlp.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
