@@ -3,6 +3,7 @@ using DistributedTracing.Dashboard.Configuration;
 using DistributedTracing.Dashboard.Otlp;
 using DistributedTracing.Dashboard.Security;
 using DistributedTracing.Dashboard.Telemetry;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
@@ -30,6 +31,9 @@ public static class DashboardServiceExtensions
             // gRPC's default 4 MB receive limit would refuse exports the HTTP endpoint accepts.
             grpc.MaxReceiveMessageSize = options.Otlp.MaxRequestBodySize;
         });
+        services.AddSingleton<IServiceMethodProvider<OtlpTraceGrpcService>, OtlpGrpcMethodProvider>();
+        services.AddSingleton<IServiceMethodProvider<OtlpLogsGrpcService>, OtlpGrpcMethodProvider>();
+        services.AddSingleton<IServiceMethodProvider<OtlpMetricsGrpcService>, OtlpGrpcMethodProvider>();
         services.AddSingleton<TelemetryStore>();
         services.AddSingleton<OtlpAttributeConverter>();
         services.AddSingleton<OtlpTraceIngest>();

@@ -5,25 +5,25 @@ using OpenTelemetry.Proto.Collector.Trace.V1;
 
 namespace DistributedTracing.Dashboard.Otlp;
 
-// OTLP/gRPC: the three collector services. They are thin on purpose: the ingest classes do the work,
-// shared with OTLP/HTTP. A request whose every item is invalid is answered InvalidArgument; one that
-// is partly valid gets OTLP's partial success.
+// OTLP/gRPC: the three collector services (bound in OtlpGrpcMethodProvider). They are thin on purpose:
+// the ingest classes do the work, shared with OTLP/HTTP. A request whose every item is invalid is
+// answered InvalidArgument; one that is partly valid gets OTLP's partial success.
 
-public sealed class OtlpTraceGrpcService(OtlpTraceIngest ingest) : TraceService.TraceServiceBase
+public sealed class OtlpTraceGrpcService(OtlpTraceIngest ingest)
 {
-    public override Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context) =>
+    public Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context) =>
         Task.FromResult(OtlpExportResponses.Traces(OtlpGrpcResults.ThrowIfNothingStored(ingest.Ingest(request))));
 }
 
-public sealed class OtlpLogsGrpcService(OtlpLogsIngest ingest) : LogsService.LogsServiceBase
+public sealed class OtlpLogsGrpcService(OtlpLogsIngest ingest)
 {
-    public override Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context) =>
+    public Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context) =>
         Task.FromResult(OtlpExportResponses.Logs(OtlpGrpcResults.ThrowIfNothingStored(ingest.Ingest(request))));
 }
 
-public sealed class OtlpMetricsGrpcService(OtlpMetricsIngest ingest) : MetricsService.MetricsServiceBase
+public sealed class OtlpMetricsGrpcService(OtlpMetricsIngest ingest)
 {
-    public override Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context) =>
+    public Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context) =>
         Task.FromResult(OtlpExportResponses.Metrics(OtlpGrpcResults.ThrowIfNothingStored(ingest.Ingest(request))));
 }
 
