@@ -47,7 +47,7 @@ public static class OtlpTraceExport
             DroppedAttributesCount = (uint)span.DroppedAttributesCount,
             Status = new Status { Code = (Status.Types.StatusCode)span.StatusCode, Message = span.StatusMessage ?? "" },
         };
-        proto.Attributes.Add(span.Attributes.Select(ToKeyValue));
+        proto.Attributes.Add(span.Attributes.ToArray().Select(ToKeyValue));
         foreach (var e in span.Events)
         {
             var protoEvent = new ProtoSpan.Types.Event { Name = e.Name, TimeUnixNano = (ulong)e.TimeUnixNano };

@@ -70,7 +70,7 @@ public sealed record TraceFilter
     public static bool SpanContainsText(SpanRecord span, string text) =>
         span.Name.Contains(text, StringComparison.OrdinalIgnoreCase) ||
         (span.StatusMessage?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false) ||
-        span.Attributes.Any(a => a.ValueAsString.Contains(text, StringComparison.OrdinalIgnoreCase));
+        span.Attributes.AnyValueContains(text);
 
     private static bool SpanHasTag(SpanRecord span, string key, string value) => key switch
     {
@@ -78,6 +78,6 @@ public sealed record TraceFilter
         "error" => (span.StatusCode == SpanStatusCode.Error) == (value == "true"),
         "otel.status_code" => span.StatusCode.ToString().Equals(value, StringComparison.OrdinalIgnoreCase),
         "service.name" => span.ServiceName == value,
-        _ => TelemetryAttribute.Find(span.Attributes, key) == value || TelemetryAttribute.Find(span.Resource.Attributes, key) == value,
+        _ => span.Attributes.Find(key) == value || TelemetryAttribute.Find(span.Resource.Attributes, key) == value,
     };
 }

@@ -62,7 +62,7 @@ public static class TraceMapper
             span.TraceState,
             span.Flags,
             node.ParentNotReceived,
-            ToAttributes(span.Attributes),
+            ToAttributes(span.Attributes.ToArray()),
             span.DroppedAttributesCount,
             [.. span.Events.Select(e => new SpanEventDto(e.Name, TelemetryTime.ToUnixMs(e.TimeUnixNano), TelemetryTime.ToMs(e.TimeUnixNano - trace.StartUnixNano), ToAttributes(e.Attributes)))],
             [.. span.Links.Select(l => new SpanLinkDto(l.TraceId.ToString(), SpanId.ToHex(l.SpanId), l.TraceState, ToAttributes(l.Attributes), l.TraceId == trace.TraceId && spanIds.Contains(l.SpanId)))],

@@ -73,7 +73,7 @@ public sealed class OtlpTraceIngest(TelemetryStore store, OtlpAttributeConverter
             .Select(e => new SpanEventRecord(store.Strings.Intern(e.Name), (long)e.TimeUnixNano, converter.Convert(e.Attributes)))
             .ToArray();
 
-        var attributes = converter.Convert(span.Attributes, out var dropped);
+        var attributes = CompactAttributes.From(converter.Convert(span.Attributes, out var dropped));
         record = new SpanRecord
         {
             TraceId = traceId,

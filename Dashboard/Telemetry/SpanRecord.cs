@@ -42,7 +42,7 @@ public sealed class SpanRecord
 
     public required InstrumentationScopeInfo Scope { get; init; }
 
-    public required TelemetryAttribute[] Attributes { get; init; }
+    public required CompactAttributes Attributes { get; init; }
 
     public SpanStatusCode StatusCode { get; init; }
 
@@ -63,7 +63,7 @@ public sealed class SpanRecord
 
     public string ServiceName => Resource.ServiceName;
 
-    public string? FindAttribute(string key) => TelemetryAttribute.Find(Attributes, key);
+    public string? FindAttribute(string key) => Attributes.Find(key);
 }
 
 public sealed record SpanEventRecord(string Name, long TimeUnixNano, TelemetryAttribute[] Attributes);

@@ -7,7 +7,10 @@ namespace DistributedTracing.Dashboard.Telemetry;
 public sealed class TraceRecord(TraceId traceId, long sequence)
 {
     private readonly List<SpanRecord> _spans = [];
-    private readonly HashSet<ulong> _spanIds = [];
+    // Most traces are small: a linear scan finds duplicates cheaply, and the set (about 50 bytes a span)
+    // is built only once a trace grows past the threshold.
+    private const int SpanIdSetThreshold = 32;
+    private HashSet<ulong>? _spanIds;
     private readonly List<ServiceSpanCount> _services = [];
 
     public TraceId TraceId { get; } = traceId;
@@ -37,7 +40,7 @@ public sealed class TraceRecord(TraceId traceId, long sequence)
 
     internal SpanAddResult TryAdd(SpanRecord span, int maxSpans, long version)
     {
-        if (_spanIds.Contains(span.SpanId))
+        if (ContainsSpan(span.SpanId))
         {
             // Exporters retry: the same span id twice is one span.
             return SpanAddResult.Duplicate;
@@ -50,8 +53,15 @@ public sealed class TraceRecord(TraceId traceId, long sequence)
             return SpanAddResult.OverLimit;
         }
 
-        _spanIds.Add(span.SpanId);
         _spans.Add(span);
+        if (_spanIds is not null)
+        {
+            _spanIds.Add(span.SpanId);
+        }
+        else if (_spans.Count > SpanIdSetThreshold)
+        {
+            _spanIds = [.. _spans.Select(s => s.SpanId)];
+        }
         Version = version;
         StartUnixNano = Math.Min(StartUnixNano, span.StartUnixNano);
         EndUnixNano = Math.Max(EndUnixNano, span.EndUnixNano);
@@ -66,6 +76,24 @@ public sealed class TraceRecord(TraceId traceId, long sequence)
         }
 
         return SpanAddResult.Added;
+    }
+
+    private bool ContainsSpan(ulong spanId)
+    {
+        if (_spanIds is not null)
+        {
+            return _spanIds.Contains(spanId);
+        }
+
+        foreach (var existing in _spans)
+        {
+            if (existing.SpanId == spanId)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void CountService(string serviceName)

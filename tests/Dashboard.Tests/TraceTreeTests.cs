@@ -20,7 +20,7 @@ public sealed class TraceTreeTests
         EndUnixNano = start + 10,
         Resource = new TelemetryResource(service, null, []),
         Scope = Scope,
-        Attributes = [.. attributes.Select(a => new TelemetryAttribute(a.Key, a.Value))],
+        Attributes = CompactAttributes.From([.. attributes.Select(a => new TelemetryAttribute(a.Key, a.Value))]),
     };
 
     [Fact]

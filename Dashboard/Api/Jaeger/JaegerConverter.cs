@@ -46,8 +46,8 @@ public static class JaegerConverter
 
         references.AddRange(span.Links.Select(l => new JaegerReference("FOLLOWS_FROM", l.TraceId.ToString(), SpanId.ToHex(l.SpanId))));
 
-        var tags = new List<JaegerKeyValue>(span.Attributes.Length + 5);
-        tags.AddRange(span.Attributes.Select(ToKeyValue));
+        var tags = new List<JaegerKeyValue>(span.Attributes.Count + 5);
+        tags.AddRange(span.Attributes.ToArray().Select(ToKeyValue));
         tags.Add(new JaegerKeyValue("span.kind", "string", TraceMapper.KindName(span.Kind)));
         if (span.Scope.Name.Length > 0)
         {

@@ -1,0 +1,258 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace DistributedTracing.Dashboard.Telemetry;
+
+/// <summary>
+/// A span's attributes packed into one byte array: per attribute a key id, a type byte and the value
+/// (UTF-8 for strings). About a third of the memory of an array of key/value objects, which is what
+/// keeps the dashboard near 1 KB per retained span. Arrays, maps and bytes (rare) stay objects on the side.
+/// </summary>
+public readonly struct CompactAttributes
+{
+    private const byte StringType = 1, BoolType = 2, LongType = 3, DoubleType = 4, ObjectType = 5;
+
+    private readonly byte[]? _data;
+    private readonly object?[]? _objects;
+
+    private CompactAttributes(byte[] data, object?[]? objects, int count)
+    {
+        _data = data;
+        _objects = objects;
+        Count = count;
+    }
+
+    public static CompactAttributes Empty => default;
+
+    public int Count { get; }
+
+    public static CompactAttributes From(IReadOnlyList<TelemetryAttribute> attributes, AttributeKeyTable? keys = null)
+    {
+        if (attributes.Count == 0)
+        {
+            return default;
+        }
+
+        keys ??= AttributeKeyTable.Shared;
+        var buffer = new ArrayBufferWriter<byte>(attributes.Count * 24);
+        List<object?>? objects = null;
+        foreach (var attribute in attributes)
+        {
+            var keyId = keys.GetId(attribute.Key);
+            WriteVarint(buffer, (uint)keyId);
+            if (keyId == 0)
+            {
+                WriteString(buffer, attribute.Key);
+            }
+
+            switch (attribute.Value)
+            {
+                case string s:
+                    buffer.GetSpan(1)[0] = StringType;
+                    buffer.Advance(1);
+                    WriteString(buffer, s);
+                    break;
+                case bool b:
+                    var boolSpan = buffer.GetSpan(2);
+                    boolSpan[0] = BoolType;
+                    boolSpan[1] = b ? (byte)1 : (byte)0;
+                    buffer.Advance(2);
+                    break;
+                case long l:
+                    var longSpan = buffer.GetSpan(9);
+                    longSpan[0] = LongType;
+                    BinaryPrimitives.WriteInt64LittleEndian(longSpan[1..], l);
+                    buffer.Advance(9);
+                    break;
+                case double d:
+                    var doubleSpan = buffer.GetSpan(9);
+                    doubleSpan[0] = DoubleType;
+                    BinaryPrimitives.WriteDoubleLittleEndian(doubleSpan[1..], d);
+                    buffer.Advance(9);
+                    break;
+                default:
+                    objects ??= [];
+                    buffer.GetSpan(1)[0] = ObjectType;
+                    buffer.Advance(1);
+                    WriteVarint(buffer, (uint)objects.Count);
+                    objects.Add(attribute.Value);
+                    break;
+            }
+        }
+
+        return new CompactAttributes(buffer.WrittenSpan.ToArray(), objects?.ToArray(), attributes.Count);
+    }
+
+    /// <summary>Decodes every attribute (allocates: for the API, not for hot loops).</summary>
+    public TelemetryAttribute[] ToArray(AttributeKeyTable? keys = null)
+    {
+        if (Count == 0)
+        {
+            return [];
+        }
+
+        var result = new TelemetryAttribute[Count];
+        var reader = new Reader(_data!, keys ?? AttributeKeyTable.Shared);
+        for (var i = 0; i < Count; i++)
+        {
+            var key = reader.ReadKey();
+            result[i] = new TelemetryAttribute(key, reader.ReadValue(_objects));
+        }
+
+        return result;
+    }
+
+    /// <summary>The value of <paramref name="key"/> as text, or null. Compares key ids, not strings.</summary>
+    public string? Find(string key, AttributeKeyTable? keys = null)
+    {
+        if (Count == 0)
+        {
+            return null;
+        }
+
+        keys ??= AttributeKeyTable.Shared;
+        var wanted = keys.FindId(key);
+        var reader = new Reader(_data!, keys);
+        for (var i = 0; i < Count; i++)
+        {
+            var (id, inlineKey) = reader.ReadKeyId();
+            var matches = id != 0 ? id == wanted : inlineKey == key;
+            if (matches)
+            {
+                return TelemetryAttribute.FormatValue(reader.ReadValue(_objects));
+            }
+
+            reader.SkipValue();
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether any value contains <paramref name="text"/>, ignoring case.</summary>
+    public bool AnyValueContains(string text)
+    {
+        if (Count == 0)
+        {
+            return false;
+        }
+
+        var reader = new Reader(_data!, AttributeKeyTable.Shared);
+        for (var i = 0; i < Count; i++)
+        {
+            reader.ReadKeyId();
+            if (TelemetryAttribute.FormatValue(reader.ReadValue(_objects)).Contains(text, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void WriteString(ArrayBufferWriter<byte> buffer, string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        WriteVarint(buffer, (uint)length);
+        Encoding.UTF8.GetBytes(value, buffer.GetSpan(length));
+        buffer.Advance(length);
+    }
+
+    private static void WriteVarint(ArrayBufferWriter<byte> buffer, uint value)
+    {
+        var span = buffer.GetSpan(5);
+        var i = 0;
+        while (value >= 0x80)
+        {
+            span[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[i++] = (byte)value;
+        buffer.Advance(i);
+    }
+
+    private ref struct Reader(byte[] data, AttributeKeyTable keys)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _position;
+
+        public (int Id, string? InlineKey) ReadKeyId()
+        {
+            var id = (int)ReadVarint();
+            return id == 0 ? (0, ReadString()) : (id, null);
+        }
+
+        public string ReadKey()
+        {
+            var (id, inline) = ReadKeyId();
+            return inline ?? keys.GetKey(id);
+        }
+
+        public object? ReadValue(object?[]? objects)
+        {
+            var type = _data[_position++];
+            switch (type)
+            {
+                case StringType:
+                    return ReadString();
+                case BoolType:
+                    return _data[_position++] != 0;
+                case LongType:
+                    var l = BinaryPrimitives.ReadInt64LittleEndian(_data[_position..]);
+                    _position += 8;
+                    return l;
+                case DoubleType:
+                    var d = BinaryPrimitives.ReadDoubleLittleEndian(_data[_position..]);
+                    _position += 8;
+                    return d;
+                default:
+                    return objects![(int)ReadVarint()];
+            }
+        }
+
+        public void SkipValue()
+        {
+            var type = _data[_position++];
+            switch (type)
+            {
+                case StringType:
+                    var length = (int)ReadVarint(); // read first: "_position += ReadVarint()" would lose the varint's own bytes
+                    _position += length;
+                    break;
+                case BoolType:
+                    _position++;
+                    break;
+                case LongType or DoubleType:
+                    _position += 8;
+                    break;
+                default:
+                    ReadVarint();
+                    break;
+            }
+        }
+
+        private string ReadString()
+        {
+            var length = (int)ReadVarint();
+            var value = Encoding.UTF8.GetString(_data.Slice(_position, length));
+            _position += length;
+            return value;
+        }
+
+        private uint ReadVarint()
+        {
+            uint value = 0;
+            var shift = 0;
+            byte b;
+            do
+            {
+                b = _data[_position++];
+                value |= (uint)(b & 0x7F) << shift;
+                shift += 7;
+            }
+            while ((b & 0x80) != 0);
+            return value;
+        }
+    }
+}

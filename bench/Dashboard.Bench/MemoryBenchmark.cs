@@ -1,0 +1,53 @@
+using System.Net.Http.Headers;
+
+namespace DistributedTracing.Dashboard.Bench;
+
+/// <summary>
+/// Growth of the dashboard's resident set per retained span, with the store filled past its trace
+/// limit (so it holds exactly MaxTraceCount traces and evicts as it goes).
+/// </summary>
+public static class MemoryBenchmark
+{
+    public sealed record Result(long BaselineBytes, long FilledBytes, long RetainedSpans)
+    {
+        public double BytesPerSpan => (FilledBytes - BaselineBytes) / (double)RetainedSpans;
+    }
+
+    public static async Task<Result> RunAsync(int maxTraceCount, int spansPerTrace, int attributesPerSpan)
+    {
+        await using var dashboard = await DashboardProcess.StartAsync(maxTraceCount);
+        using var client = new HttpClient { BaseAddress = new Uri(dashboard.HttpUrl) };
+        client.DefaultRequestHeaders.Add("x-otlp-api-key", DashboardProcess.ApiKey);
+
+        // One small export first, so code paths and connections are warm before the baseline.
+        await PostAsync(client, ExportRequests.Create(1, spansPerTrace, spansPerTrace, attributesPerSpan)[0]);
+        await Task.Delay(1000);
+        var baseline = dashboard.ResidentBytes();
+        Console.WriteLine("baseline " + await new HttpClient().GetStringAsync(dashboard.FrontendUrl + "/debuggc"));
+
+        // 1.5x the limit in traces: the store ends full, having evicted the oldest third.
+        const int spansPerRequest = 500;
+        var totalSpans = maxTraceCount * 3 / 2 * spansPerTrace;
+        foreach (var body in ExportRequests.Create(totalSpans / spansPerRequest, spansPerRequest, spansPerTrace, attributesPerSpan))
+        {
+            await PostAsync(client, body);
+        }
+
+        await Task.Delay(2000);
+        using var api = new HttpClient { BaseAddress = new Uri(dashboard.FrontendUrl) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DashboardProcess.Token);
+        var list = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync("/api/traces?limit=1"))!;
+        var retainedTraces = (int)list["total"]!;
+        Console.WriteLine(await new HttpClient().GetStringAsync(dashboard.FrontendUrl + "/debuggc"));
+        Console.WriteLine(await new HttpClient().GetStringAsync(dashboard.FrontendUrl + "/debuggc?collect=true"));
+        return new Result(baseline, dashboard.ResidentBytes(), (long)retainedTraces * spansPerTrace);
+    }
+
+    private static async Task PostAsync(HttpClient client, byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        using var response = await client.PostAsync("/v1/traces", content);
+        response.EnsureSuccessStatusCode();
+    }
+}
