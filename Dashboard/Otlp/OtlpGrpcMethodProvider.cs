@@ -8,17 +8,25 @@ using OpenTelemetry.Proto.Collector.Trace.V1;
 namespace DistributedTracing.Dashboard.Otlp;
 
 /// <summary>
-/// Binds the three OTLP Export methods by hand instead of through generated server stubs. The reason is
-/// the request marshaller: with the generated one, a body that is not valid protobuf surfaces as status
-/// Unknown ("exception was thrown by handler"); this one answers InvalidArgument with the parser's reason.
+/// Binds the three OTLP Export methods by hand instead of through generated server stubs, for two reasons:
+/// with the generated marshaller a body that is not valid protobuf surfaces as status Unknown ("exception
+/// was thrown by handler"), where these answer InvalidArgument with the parser's reason; and trace exports
+/// reach the span decoder as raw bytes, without the general parser's object per attribute.
 /// </summary>
 internal sealed class OtlpGrpcMethodProvider :
     IServiceMethodProvider<OtlpTraceGrpcService>,
     IServiceMethodProvider<OtlpLogsGrpcService>,
     IServiceMethodProvider<OtlpMetricsGrpcService>
 {
-    private static readonly Method<ExportTraceServiceRequest, ExportTraceServiceResponse> ExportTraces =
-        Export<ExportTraceServiceRequest, ExportTraceServiceResponse>("opentelemetry.proto.collector.trace.v1.TraceService");
+    // Trace exports arrive as raw bytes in a pooled buffer: the span decoder reads the wire format itself.
+    private static readonly Method<OtlpPayload, ExportTraceServiceResponse> ExportTraces = new(
+        MethodType.Unary,
+        "opentelemetry.proto.collector.trace.v1.TraceService",
+        "Export",
+        new Marshaller<OtlpPayload>(
+            (payload, serialization) => serialization.Complete(payload.Span.ToArray()),
+            deserialization => OtlpPayload.CopyOf(deserialization.PayloadAsReadOnlySequence())),
+        ResponseMarshaller<ExportTraceServiceResponse>());
 
     private static readonly Method<ExportLogsServiceRequest, ExportLogsServiceResponse> ExportLogs =
         Export<ExportLogsServiceRequest, ExportLogsServiceResponse>("opentelemetry.proto.collector.logs.v1.LogsService");
@@ -38,9 +46,11 @@ internal sealed class OtlpGrpcMethodProvider :
     private static Method<TRequest, TResponse> Export<TRequest, TResponse>(string serviceName)
         where TRequest : IMessage<TRequest>, new()
         where TResponse : IMessage<TResponse>, new() =>
-        new(MethodType.Unary, serviceName, "Export", StrictMarshaller(new MessageParser<TRequest>(() => new TRequest())), Marshallers.Create(
-            (TResponse response) => response.ToByteArray(),
-            bytes => new MessageParser<TResponse>(() => new TResponse()).ParseFrom(bytes)));
+        new(MethodType.Unary, serviceName, "Export", StrictMarshaller(new MessageParser<TRequest>(() => new TRequest())), ResponseMarshaller<TResponse>());
+
+    private static Marshaller<T> ResponseMarshaller<T>()
+        where T : IMessage<T>, new() =>
+        Marshallers.Create((T response) => response.ToByteArray(), bytes => new MessageParser<T>(() => new T()).ParseFrom(bytes));
 
     private static Marshaller<T> StrictMarshaller<T>(MessageParser<T> parser)
         where T : IMessage<T>, new() =>

@@ -11,8 +11,23 @@ namespace DistributedTracing.Dashboard.Otlp;
 
 public sealed class OtlpTraceGrpcService(OtlpTraceIngest ingest)
 {
-    public Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context) =>
-        Task.FromResult(OtlpExportResponses.Traces(OtlpGrpcResults.ThrowIfNothingStored(ingest.Ingest(request))));
+    public Task<ExportTraceServiceResponse> Export(OtlpPayload request, ServerCallContext context)
+    {
+        using (request)
+        {
+            OtlpIngestResult result;
+            try
+            {
+                result = ingest.Ingest(request.Span);
+            }
+            catch (OtlpFormatException ex)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"The message is not a valid ExportTraceServiceRequest: {ex.Message}"));
+            }
+
+            return Task.FromResult(OtlpExportResponses.Traces(OtlpGrpcResults.ThrowIfNothingStored(result)));
+        }
+    }
 }
 
 public sealed class OtlpLogsGrpcService(OtlpLogsIngest ingest)

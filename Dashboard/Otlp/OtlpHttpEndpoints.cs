@@ -17,23 +17,22 @@ public static class OtlpHttpEndpoints
         var group = endpoints.MapGroup("/v1");
 
         group.MapPost("/traces", (HttpContext context, OtlpTraceIngest ingest) =>
-            HandleAsync(context, ExportTraceServiceRequest.Parser, ingest.Ingest, OtlpExportResponses.Traces));
+            HandleAsync(context, (body, json) => json ? ingest.Ingest(Parse(body, json, ExportTraceServiceRequest.Parser)) : IngestTraces(ingest, body), OtlpExportResponses.Traces));
 
         group.MapPost("/logs", (HttpContext context, OtlpLogsIngest ingest) =>
-            HandleAsync(context, ExportLogsServiceRequest.Parser, ingest.Ingest, OtlpExportResponses.Logs));
+            HandleAsync(context, (body, json) => ingest.Ingest(Parse(body, json, ExportLogsServiceRequest.Parser)), OtlpExportResponses.Logs));
 
         group.MapPost("/metrics", (HttpContext context, OtlpMetricsIngest ingest) =>
-            HandleAsync(context, ExportMetricsServiceRequest.Parser, ingest.Ingest, OtlpExportResponses.Metrics));
+            HandleAsync(context, (body, json) => ingest.Ingest(Parse(body, json, ExportMetricsServiceRequest.Parser)), OtlpExportResponses.Metrics));
 
         return group;
     }
 
-    private static async Task HandleAsync<TRequest>(
+    private static async Task HandleAsync<TResponse>(
         HttpContext context,
-        MessageParser<TRequest> parser,
-        Func<TRequest, OtlpIngestResult> ingest,
-        Func<OtlpIngestResult, IMessage> respond)
-        where TRequest : IMessage<TRequest>, new()
+        Func<ReadOnlySequence<byte>, bool, OtlpIngestResult> ingest,
+        Func<OtlpIngestResult, TResponse> respond)
+        where TResponse : IMessage
     {
         var request = context.Request;
         var json = OtlpHttpResponses.IsJson(request);
@@ -45,10 +44,10 @@ public static class OtlpHttpEndpoints
         }
 
         var limit = context.RequestServices.GetRequiredService<IOptions<DashboardOptions>>().Value.Otlp.MaxRequestBodySize;
-        TRequest message;
+        OtlpIngestResult result;
         try
         {
-            message = await OtlpRequestBody.ReadAsync(request, limit, body => Parse(body, json, parser), context.RequestAborted);
+            result = await OtlpRequestBody.ReadAsync(request, limit, body => ingest(body, json), context.RequestAborted);
         }
         catch (OtlpBodyException ex)
         {
@@ -56,7 +55,6 @@ public static class OtlpHttpEndpoints
             return;
         }
 
-        var result = ingest(message);
         if (result.RejectedEverything)
         {
             await OtlpHttpResponses.WriteErrorAsync(context, StatusCodes.Status400BadRequest, StatusCode.InvalidArgument,
@@ -65,6 +63,19 @@ public static class OtlpHttpEndpoints
         }
 
         await OtlpHttpResponses.WriteMessageAsync(context, respond(result));
+    }
+
+    // Protobuf trace bodies skip the general parser: the span decoder reads the wire bytes itself.
+    private static OtlpIngestResult IngestTraces(OtlpTraceIngest ingest, ReadOnlySequence<byte> body)
+    {
+        try
+        {
+            return ingest.Ingest(body);
+        }
+        catch (OtlpFormatException ex)
+        {
+            throw new OtlpBodyException(StatusCodes.Status400BadRequest, $"The body is not a valid ExportTraceServiceRequest protobuf message: {ex.Message}");
+        }
     }
 
     private static TRequest Parse<TRequest>(ReadOnlySequence<byte> body, bool json, MessageParser<TRequest> parser)

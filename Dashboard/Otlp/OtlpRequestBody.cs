@@ -30,34 +30,25 @@ public static class OtlpRequestBody
         }
 
         await using var gzip = new GZipStream(request.Body, CompressionMode.Decompress);
-        using var buffer = new MemoryStream();
-        var chunk = ArrayPool<byte>.Shared.Rent(81920);
-        try
+        using var payload = OtlpPayload.Create(64 * 1024);
+        int read;
+        while ((read = await ReadCompressedAsync(gzip, payload.GetMemory(64 * 1024), cancellationToken)) > 0)
         {
-            int read;
-            while ((read = await ReadCompressedAsync(gzip, chunk, cancellationToken)) > 0)
+            payload.Advance(read);
+            if (payload.Length > limit)
             {
-                if (buffer.Length + read > limit)
-                {
-                    throw TooLarge(limit);
-                }
-
-                buffer.Write(chunk, 0, read);
+                throw TooLarge(limit);
             }
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
 
-        return parse(new ReadOnlySequence<byte>(buffer.GetBuffer(), 0, (int)buffer.Length));
+        return parse(new ReadOnlySequence<byte>(payload.Memory));
     }
 
-    private static async Task<int> ReadCompressedAsync(Stream gzip, byte[] chunk, CancellationToken cancellationToken)
+    private static async Task<int> ReadCompressedAsync(Stream gzip, Memory<byte> destination, CancellationToken cancellationToken)
     {
         try
         {
-            return await gzip.ReadAsync(chunk, cancellationToken);
+            return await gzip.ReadAsync(destination, cancellationToken);
         }
         catch (InvalidDataException ex)
         {

@@ -14,6 +14,23 @@ public sealed class AttributeKeyTable(int capacity = 65_000)
 
     public static AttributeKeyTable Shared { get; } = new();
 
+    /// <summary>The id of a key given as UTF-8, without allocating a string for keys already known.</summary>
+    public int GetId(ReadOnlySpan<byte> utf8Key)
+    {
+        var maxChars = System.Text.Encoding.UTF8.GetMaxCharCount(utf8Key.Length);
+        if (maxChars <= 256)
+        {
+            Span<char> chars = stackalloc char[maxChars];
+            var written = System.Text.Encoding.UTF8.GetChars(utf8Key, chars);
+            if (_ids.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..written], out var known))
+            {
+                return known;
+            }
+        }
+
+        return GetId(System.Text.Encoding.UTF8.GetString(utf8Key));
+    }
+
     /// <summary>The key's id, or 0 when the table is full.</summary>
     public int GetId(string key)
     {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -27,6 +26,10 @@ public readonly struct CompactAttributes
 
     public int Count { get; }
 
+    internal const byte StringTag = StringType, BoolTag = BoolType, LongTag = LongType, DoubleTag = DoubleType, ObjectTag = ObjectType;
+
+    internal static CompactAttributes Create(byte[] data, object?[]? objects, int count) => new(data, objects, count);
+
     public static CompactAttributes From(IReadOnlyList<TelemetryAttribute> attributes, AttributeKeyTable? keys = null)
     {
         if (attributes.Count == 0)
@@ -34,54 +37,14 @@ public readonly struct CompactAttributes
             return default;
         }
 
-        keys ??= AttributeKeyTable.Shared;
-        var buffer = new ArrayBufferWriter<byte>(attributes.Count * 24);
-        List<object?>? objects = null;
+        var writer = CompactAttributesWriter.Rent(keys);
         foreach (var attribute in attributes)
         {
-            var keyId = keys.GetId(attribute.Key);
-            WriteVarint(buffer, (uint)keyId);
-            if (keyId == 0)
-            {
-                WriteString(buffer, attribute.Key);
-            }
-
-            switch (attribute.Value)
-            {
-                case string s:
-                    buffer.GetSpan(1)[0] = StringType;
-                    buffer.Advance(1);
-                    WriteString(buffer, s);
-                    break;
-                case bool b:
-                    var boolSpan = buffer.GetSpan(2);
-                    boolSpan[0] = BoolType;
-                    boolSpan[1] = b ? (byte)1 : (byte)0;
-                    buffer.Advance(2);
-                    break;
-                case long l:
-                    var longSpan = buffer.GetSpan(9);
-                    longSpan[0] = LongType;
-                    BinaryPrimitives.WriteInt64LittleEndian(longSpan[1..], l);
-                    buffer.Advance(9);
-                    break;
-                case double d:
-                    var doubleSpan = buffer.GetSpan(9);
-                    doubleSpan[0] = DoubleType;
-                    BinaryPrimitives.WriteDoubleLittleEndian(doubleSpan[1..], d);
-                    buffer.Advance(9);
-                    break;
-                default:
-                    objects ??= [];
-                    buffer.GetSpan(1)[0] = ObjectType;
-                    buffer.Advance(1);
-                    WriteVarint(buffer, (uint)objects.Count);
-                    objects.Add(attribute.Value);
-                    break;
-            }
+            writer.AddKey(attribute.Key);
+            writer.AddValue(attribute.Value);
         }
 
-        return new CompactAttributes(buffer.WrittenSpan.ToArray(), objects?.ToArray(), attributes.Count);
+        return writer.Build();
     }
 
     /// <summary>Decodes every attribute (allocates: for the API, not for hot loops).</summary>
@@ -148,28 +111,6 @@ public readonly struct CompactAttributes
         }
 
         return false;
-    }
-
-    private static void WriteString(ArrayBufferWriter<byte> buffer, string value)
-    {
-        var length = Encoding.UTF8.GetByteCount(value);
-        WriteVarint(buffer, (uint)length);
-        Encoding.UTF8.GetBytes(value, buffer.GetSpan(length));
-        buffer.Advance(length);
-    }
-
-    private static void WriteVarint(ArrayBufferWriter<byte> buffer, uint value)
-    {
-        var span = buffer.GetSpan(5);
-        var i = 0;
-        while (value >= 0x80)
-        {
-            span[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        span[i++] = (byte)value;
-        buffer.Advance(i);
     }
 
     private ref struct Reader(byte[] data, AttributeKeyTable keys)

@@ -25,4 +25,26 @@ public sealed class StringInterner(int capacity = 50_000)
 
         return _strings.Count < capacity ? _strings.GetOrAdd(value, value) : value;
     }
+
+    /// <summary>Interns UTF-8 text, allocating only for strings not seen before.</summary>
+    public string Intern(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        var maxChars = System.Text.Encoding.UTF8.GetMaxCharCount(utf8.Length);
+        if (maxChars <= 256)
+        {
+            Span<char> chars = stackalloc char[maxChars];
+            var written = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+            if (_strings.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..written], out var shared))
+            {
+                return shared;
+            }
+        }
+
+        return Intern(System.Text.Encoding.UTF8.GetString(utf8));
+    }
 }

@@ -23,7 +23,6 @@ public static class MemoryBenchmark
         await PostAsync(client, ExportRequests.Create(1, spansPerTrace, spansPerTrace, attributesPerSpan)[0]);
         await Task.Delay(1000);
         var baseline = dashboard.ResidentBytes();
-        Console.WriteLine("baseline " + await new HttpClient().GetStringAsync(dashboard.FrontendUrl + "/debuggc"));
 
         // 1.5x the limit in traces: the store ends full, having evicted the oldest third.
         const int spansPerRequest = 500;
@@ -38,8 +37,6 @@ public static class MemoryBenchmark
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DashboardProcess.Token);
         var list = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync("/api/traces?limit=1"))!;
         var retainedTraces = (int)list["total"]!;
-        Console.WriteLine(await new HttpClient().GetStringAsync(dashboard.FrontendUrl + "/debuggc"));
-        Console.WriteLine(await new HttpClient().GetStringAsync(dashboard.FrontendUrl + "/debuggc?collect=true"));
         return new Result(baseline, dashboard.ResidentBytes(), (long)retainedTraces * spansPerTrace);
     }
 
