@@ -38,24 +38,9 @@ internal sealed class OtlpSpanDecoder(TelemetryStore store, OtlpAttributeConvert
     private void DecodeResourceSpans(ReadOnlySpan<byte> message)
     {
         // Field order is not guaranteed on the wire: find the resource before the spans that need it.
-        Resource? resource = null;
-        var reader = new ProtoWireReader(message);
-        while (!reader.End)
-        {
-            var (field, wireType) = reader.ReadTag();
-            if (field == 1)
-            {
-                reader.Expect(field, wireType, LengthDelimited);
-                resource = Resource.Parser.ParseFrom(reader.ReadLengthDelimited());
-            }
-            else
-            {
-                reader.Skip(wireType);
-            }
-        }
-
+        var resource = FindMessage(message, 1, Resource.Parser);
         var telemetryResource = converter.ResolveResource(resource);
-        reader = new ProtoWireReader(message);
+        var reader = new ProtoWireReader(message);
         while (!reader.End)
         {
             var (field, wireType) = reader.ReadTag();
@@ -73,24 +58,9 @@ internal sealed class OtlpSpanDecoder(TelemetryStore store, OtlpAttributeConvert
 
     private void DecodeScopeSpans(ReadOnlySpan<byte> message, TelemetryResource resource)
     {
-        InstrumentationScope? scope = null;
-        var reader = new ProtoWireReader(message);
-        while (!reader.End)
-        {
-            var (field, wireType) = reader.ReadTag();
-            if (field == 1)
-            {
-                reader.Expect(field, wireType, LengthDelimited);
-                scope = InstrumentationScope.Parser.ParseFrom(reader.ReadLengthDelimited());
-            }
-            else
-            {
-                reader.Skip(wireType);
-            }
-        }
-
+        var scope = FindMessage(message, 1, InstrumentationScope.Parser);
         var scopeInfo = converter.ResolveScope(scope);
-        reader = new ProtoWireReader(message);
+        var reader = new ProtoWireReader(message);
         while (!reader.End)
         {
             var (field, wireType) = reader.ReadTag();
@@ -104,6 +74,29 @@ internal sealed class OtlpSpanDecoder(TelemetryStore store, OtlpAttributeConvert
                 reader.Skip(wireType);
             }
         }
+    }
+
+    /// <summary>The last occurrence of a message field (protobuf's rule for repeated singular fields), or null.</summary>
+    private static T? FindMessage<T>(ReadOnlySpan<byte> message, int fieldNumber, Google.Protobuf.MessageParser<T> parser)
+        where T : class, Google.Protobuf.IMessage<T>
+    {
+        T? found = null;
+        var reader = new ProtoWireReader(message);
+        while (!reader.End)
+        {
+            var (field, wireType) = reader.ReadTag();
+            if (field == fieldNumber)
+            {
+                reader.Expect(field, wireType, LengthDelimited);
+                found = parser.ParseFrom(reader.ReadLengthDelimited());
+            }
+            else
+            {
+                reader.Skip(wireType);
+            }
+        }
+
+        return found;
     }
 
     private void DecodeSpan(ReadOnlySpan<byte> message, TelemetryResource resource, InstrumentationScopeInfo scope)

@@ -17,15 +17,9 @@ public sealed class AttributeKeyTable(int capacity = 65_000)
     /// <summary>The id of a key given as UTF-8, without allocating a string for keys already known.</summary>
     public int GetId(ReadOnlySpan<byte> utf8Key)
     {
-        var maxChars = System.Text.Encoding.UTF8.GetMaxCharCount(utf8Key.Length);
-        if (maxChars <= 256)
+        if (Utf8KeyLookup.TryGetValue(_ids, utf8Key, out var known))
         {
-            Span<char> chars = stackalloc char[maxChars];
-            var written = System.Text.Encoding.UTF8.GetChars(utf8Key, chars);
-            if (_ids.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..written], out var known))
-            {
-                return known;
-            }
+            return known;
         }
 
         return GetId(System.Text.Encoding.UTF8.GetString(utf8Key));

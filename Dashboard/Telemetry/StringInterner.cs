@@ -34,15 +34,9 @@ public sealed class StringInterner(int capacity = 50_000)
             return string.Empty;
         }
 
-        var maxChars = System.Text.Encoding.UTF8.GetMaxCharCount(utf8.Length);
-        if (maxChars <= 256)
+        if (Utf8KeyLookup.TryGetValue(_strings, utf8, out var shared))
         {
-            Span<char> chars = stackalloc char[maxChars];
-            var written = System.Text.Encoding.UTF8.GetChars(utf8, chars);
-            if (_strings.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..written], out var shared))
-            {
-                return shared;
-            }
+            return shared;
         }
 
         return Intern(System.Text.Encoding.UTF8.GetString(utf8));
