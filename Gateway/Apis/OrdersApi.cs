@@ -1,0 +1,91 @@
+using DistributedTracing.OrderService.Grpc;
+using OrdersClient = DistributedTracing.OrderService.Grpc.OrderService.OrderServiceClient;
+
+namespace DistributedTracing.Gateway.Apis;
+
+public sealed record OrderItemBody(string? Sku, int Quantity, decimal UnitPrice);
+
+public sealed record PlaceOrderBody(long UserId, List<OrderItemBody>? Items);
+
+public sealed record OrderItemResponse(string Sku, int Quantity, decimal UnitPrice);
+
+public sealed record OrderResponse(long Id, long UserId, IReadOnlyList<OrderItemResponse> Items, decimal Total, string CreatedAt);
+
+public static class OrdersApi
+{
+    public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/orders");
+        api.MapPost("", PlaceOrderAsync);
+        api.MapGet("/{id:long}", GetOrderAsync);
+        return app;
+    }
+
+    private static async Task<IResult> PlaceOrderAsync(PlaceOrderBody body, OrdersClient orders, CancellationToken cancellationToken)
+    {
+        var errors = Validate(body);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var request = new PlaceOrderRequest { UserId = body.UserId };
+        request.Items.Add(body.Items!.Select(i => new OrderLine { Sku = i.Sku!.Trim(), Quantity = i.Quantity, UnitPriceCents = (long)(i.UnitPrice * 100) }));
+        var order = await orders.PlaceOrderAsync(request, cancellationToken: cancellationToken);
+        return TypedResults.Created($"/api/orders/{order.Id}", ToResponse(order));
+    }
+
+    private static async Task<IResult> GetOrderAsync(long id, OrdersClient orders, CancellationToken cancellationToken)
+    {
+        if (id < 1)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["id must be 1 or more"] });
+        }
+
+        return TypedResults.Ok(ToResponse(await orders.GetOrderAsync(new GetOrderRequest { Id = id }, cancellationToken: cancellationToken)));
+    }
+
+    private static Dictionary<string, string[]> Validate(PlaceOrderBody body)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (body.UserId < 1)
+        {
+            errors["userId"] = ["userId must be 1 or more"];
+        }
+
+        if (body.Items is not { Count: > 0 and <= 100 })
+        {
+            errors["items"] = ["items must hold 1 to 100 items"];
+            return errors;
+        }
+
+        for (var i = 0; i < body.Items.Count; i++)
+        {
+            var item = body.Items[i];
+            if (item is null || string.IsNullOrWhiteSpace(item.Sku) || item.Sku.Trim().Length > 64)
+            {
+                errors[$"items[{i}].sku"] = ["sku is required, up to 64 characters"];
+                continue;
+            }
+
+            if (item.Quantity is < 1 or > 1000)
+            {
+                errors[$"items[{i}].quantity"] = ["quantity must be 1 to 1000"];
+            }
+
+            if (item.UnitPrice < 0 || item.UnitPrice > 1_000_000 || decimal.Round(item.UnitPrice, 2) != item.UnitPrice)
+            {
+                errors[$"items[{i}].unitPrice"] = ["unitPrice must be 0 to 1000000 with at most 2 decimals"];
+            }
+        }
+
+        return errors;
+    }
+
+    private static OrderResponse ToResponse(Order order) => new(
+        order.Id,
+        order.UserId,
+        [.. order.Items.Select(i => new OrderItemResponse(i.Sku, i.Quantity, i.UnitPriceCents / 100m))],
+        order.TotalCents / 100m,
+        order.CreatedAt);
+}

@@ -1,0 +1,17 @@
+using DistributedTracing.UserService.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace DistributedTracing.UserService.Extensions;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("usersdb")
+            ?? throw new InvalidOperationException("ConnectionStrings:usersdb is not set.");
+        builder.Services.AddDbContext<UsersDbContext>(options => options.UseNpgsql(connectionString));
+        builder.Services.AddHostedService<UsersDbInitializer>();
+        builder.Services.AddGrpc();
+        return builder;
+    }
+}
