@@ -29,6 +29,11 @@ public sealed class DistributedApplication : IAsyncDisposable
         remove => _orchestrator.ResourceChanged -= value;
     }
 
+    /// <summary>Process groups of the resources, after StopAsync: every one should be gone.</summary>
+    public IReadOnlyList<int> StoppedProcessGroups => _orchestrator.ProcessGroups;
+
+    public static bool ProcessGroupExists(int processGroupId) => Processes.NativeSignals.GroupExists(processGroupId);
+
     public Processes.OutputLog GetOutput(string resourceName) => _orchestrator.GetOutput(resourceName);
 
     /// <summary>Starts every resource; throws naming the resource (with its last output) when one fails.</summary>

@@ -49,18 +49,19 @@ public static class ResourceBuilderExtensions
         return builder;
     }
 
-    /// <summary>Listen on a fixed port instead of a free one.</summary>
+    /// <summary>Listen on a fixed port instead of a free one (0: a free one after all).</summary>
     public static IResourceBuilder<T> WithHttpEndpoint<T>(this IResourceBuilder<T> builder, int port, string name = "http")
         where T : Resource
     {
+        int? requested = port == 0 ? null : port;
         var endpoint = builder.Resource.AnnotationsOf<EndpointAnnotation>().FirstOrDefault(e => e.Name == name);
         if (endpoint is null)
         {
-            builder.Resource.Annotations.Add(new EndpointAnnotation(name, port));
+            builder.Resource.Annotations.Add(new EndpointAnnotation(name, requested));
         }
         else
         {
-            endpoint.RequestedPort = port;
+            endpoint.RequestedPort = requested;
         }
 
         return builder;

@@ -24,6 +24,9 @@ internal sealed class Orchestrator(DistributedApplicationBuilder builder)
 
     private IEnumerable<Resource> Runnable => builder.Resources.Where(r => r is not IResourceWithParent);
 
+    /// <summary>The process groups started by this app, kept after it stops (to check that they are gone).</summary>
+    public List<int> ProcessGroups { get; } = [];
+
     public OutputLog GetOutput(string name) => EntryOf(builder.Resources.First(r => r.Name == name && r is not IResourceWithParent)).Output;
 
     private Entry EntryOf(Resource resource) => _entries.GetOrAdd(resource, r => new Entry(r));
@@ -156,8 +159,12 @@ internal sealed class Orchestrator(DistributedApplicationBuilder builder)
                 }));
             }
 
-            _run?.Delete();
-            _run = null;
+            if (_run is not null)
+            {
+                ProcessGroups.AddRange(_run.ProcessGroups);
+                _run.Delete();
+                _run = null;
+            }
         }
         finally
         {

@@ -38,10 +38,25 @@ public sealed class RunDirectory
         return path;
     }
 
+    private readonly List<int> _processGroups = [];
+
+    /// <summary>Every process group this run started (for tests that check nothing is left).</summary>
+    public IReadOnlyList<int> ProcessGroups
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _processGroups];
+            }
+        }
+    }
+
     public void RecordProcessGroup(int processGroupId)
     {
         lock (_lock)
         {
+            _processGroups.Add(processGroupId);
             File.AppendAllText(System.IO.Path.Combine(Path, ProcessGroupsFile), processGroupId.ToString(CultureInfo.InvariantCulture) + "\n");
         }
     }
