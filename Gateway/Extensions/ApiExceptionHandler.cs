@@ -3,11 +3,24 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace DistributedTracing.Gateway.Extensions;
 
-/// <summary>Turns a failed gRPC call into the HTTP status and problem details a REST caller expects.</summary>
-public sealed class GrpcStatusExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+/// <summary>
+/// Problem details for what the endpoints do not handle themselves: a body that is not JSON of the right
+/// shape (400), and a failed gRPC call, mapped to the HTTP status a REST caller expects.
+/// </summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException badRequest)
+        {
+            context.Response.StatusCode = badRequest.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = { Status = badRequest.StatusCode, Detail = badRequest.InnerException?.Message ?? badRequest.Message },
+            });
+        }
+
         if (exception is not RpcException rpc)
         {
             return false;
