@@ -16,7 +16,7 @@ public static partial class Secrets
     [GeneratedRegex(@"(?i)^(amqps?://[^:/@]+:)([^@]*)(@)")]
     private static partial Regex UrlPassword();
 
-    [GeneratedRegex(@"(?i)(api-key=|apikey=|token=|t=)([^,;&\s]+)")]
+    [GeneratedRegex(@"(?i)(api-key=|apikey=|\btoken=|[?&]t=)([^,;&\s]+)")]
     private static partial Regex KeyValueSecret();
 
     [GeneratedRegex(@"(?i)(PASSWORD|SECRET|TOKEN|APIKEY|API_KEY|KEY$)")]

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Hosting.Messaging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace DistributedTracing.AppHost.Tests;
+
+/// <summary>The messaging component of ServiceDefaults against a real broker, with everything listening.</summary>
+public sealed class RabbitMqTraceContextTests : IClassFixture<RunningAppFixture>, IDisposable
+{
+    private readonly RunningAppFixture fixture;
+
+    public RabbitMqTraceContextTests(RunningAppFixture fixture)
+    {
+        this.fixture = fixture;
+        // What building a TracerProvider does in every service: W3C trace context and baggage.
+        OpenTelemetry.Sdk.SetDefaultTextMapPropagator(new OpenTelemetry.Context.Propagation.CompositeTextMapPropagator(
+            [new OpenTelemetry.Context.Propagation.TraceContextPropagator(), new OpenTelemetry.Context.Propagation.BaggagePropagator()]));
+    }
+
+    private readonly List<Activity> _started = [];
+    private readonly ActivityListener _listener = new()
+    {
+        // Everything, RabbitMQ.Client's own sources included: what a careless "AddSource(*)" would do.
+        ShouldListenTo = _ => true,
+        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+    };
+
+    [Fact]
+    public async Task The_client_librarys_own_instrumentation_neither_replaces_nor_breaks_our_traceparent()
+    {
+        _listener.ActivityStarted = activity => { lock (_started) { _started.Add(activity); } };
+        ActivitySource.AddActivityListener(_listener);
+
+        var factory = new ConnectionFactory { Uri = new Uri(fixture.App.App.GetConnectionString("messaging")) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+
+        var properties = new BasicProperties { MessageId = Guid.NewGuid().ToString("N") };
+        string expected;
+        using (var publish = RabbitMqTraceContext.StartPublish("", queue, properties, 2)!)
+        {
+            expected = $"00-{publish.TraceId.ToHexString()}-{publish.SpanId.ToHexString()}-01";
+            await channel.BasicPublishAsync("", queue, mandatory: false, properties, "{}"u8.ToArray());
+        }
+
+        BasicGetResult? message = null;
+        for (var i = 0; i < 50 && message is null; i++)
+        {
+            message = await channel.BasicGetAsync(queue, autoAck: true);
+            await Task.Delay(message is null ? 100 : 0);
+        }
+
+        Assert.NotNull(message);
+        Assert.Equal(expected, Encoding.UTF8.GetString((byte[])message.BasicProperties.Headers!["traceparent"]!));
+        // The library did start spans of its own (so this test would notice if it wrote its context instead).
+        lock (_started)
+        {
+            Assert.Contains(_started, a => a.Source.Name.StartsWith("RabbitMQ.Client", StringComparison.Ordinal));
+        }
+
+        // And the consumer side continues exactly that context, as child and as link.
+        var delivery = new BasicDeliverEventArgs("test", 1, false, "", queue, message.BasicProperties, message.Body, CancellationToken.None);
+        using var process = RabbitMqTraceContext.StartProcess(delivery, queue)!;
+        Assert.Equal(expected.Split('-')[1], process.TraceId.ToHexString());
+        Assert.Equal(expected.Split('-')[2], process.ParentSpanId.ToHexString());
+        Assert.Equal(ActivityKind.Consumer, process.Kind);
+        Assert.Equal(expected.Split('-')[2], Assert.Single(process.Links).Context.SpanId.ToHexString());
+        Assert.Equal($"process {queue}", process.DisplayName);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Header_values_are_read_as_bytes_or_strings(bool asBytes)
+    {
+        ActivitySource.AddActivityListener(_listener);
+        const string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var properties = new BasicProperties
+        {
+            Headers = new Dictionary<string, object?> { ["traceparent"] = asBytes ? Encoding.UTF8.GetBytes(traceparent) : traceparent },
+        };
+        var delivery = new BasicDeliverEventArgs("test", 1, false, "orders", "order.placed", properties, ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+        using var process = RabbitMqTraceContext.StartProcess(delivery, "orders")!;
+        Assert.Equal("0af7651916cd43dd8448eb211c80319c", process.TraceId.ToHexString());
+        Assert.Equal("b7ad6b7169203331", process.ParentSpanId.ToHexString());
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
