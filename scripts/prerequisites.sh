@@ -25,10 +25,21 @@ apt_install() {
     sudo="sudo"
   fi
   echo "Installing ${missing[*]} from Debian's packages..."
+  # The demo runs its own Postgres and RabbitMQ, so the packages' system services must not start (and
+  # stay running) on install: a policy-rc.d that says "no" does that, and goes away afterwards.
+  local policy=/usr/sbin/policy-rc.d added_policy=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod +x "$policy"
+    added_policy=1
+  fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -z "$added_policy" ] || $sudo rm -f "$policy"
 }
 
 install_prerequisites() {
   require_dotnet
+  # PostgreSQL and RabbitMQ servers (run by the Hosting engine); setsid and setpriv come with util-linux.
+  apt_install postgresql rabbitmq-server util-linux
 }
