@@ -36,10 +36,33 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     public Processes.OutputLog GetOutput(string resourceName) => _orchestrator.GetOutput(resourceName);
 
-    /// <summary>Starts every resource; throws naming the resource (with its last output) when one fails.</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default) => _orchestrator.StartAsync(cancellationToken);
+    private ResourceService.ResourceServiceHost? _resourceService;
 
-    public Task StopAsync() => _orchestrator.StopAsync();
+    /// <summary>Starts every resource; throws naming the resource (with its last output) when one fails.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Builder.Resources.OfType<DashboardResource>().FirstOrDefault() is { } dashboard)
+        {
+            _resourceService = new ResourceService.ResourceServiceHost(this, dashboard.BrowserToken);
+            await _resourceService.StartAsync(Orchestration.PortAllocator.FreePort(), cancellationToken);
+            dashboard.ResourceServiceUrl = _resourceService.Url;
+        }
+
+        await _orchestrator.StartAsync(cancellationToken);
+    }
+
+    public async Task StopAsync()
+    {
+        await _orchestrator.StopAsync();
+        if (_resourceService is not null)
+        {
+            await _resourceService.DisposeAsync();
+            _resourceService = null;
+        }
+    }
+
+    /// <summary>The engine's resource API, once started (null without a dashboard).</summary>
+    public string? ResourceServiceUrl => _resourceService?.Url;
 
     public Uri GetEndpoint(string resourceName, string endpointName = "http") =>
         new(Resource(resourceName).AnnotationsOf<EndpointAnnotation>().Single(e => e.Name == endpointName).Url);

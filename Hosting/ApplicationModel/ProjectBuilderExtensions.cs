@@ -35,6 +35,7 @@ public static class ProjectBuilderExtensions
         dashboard.Annotations.Add(new EnvironmentAnnotation("Dashboard__Otlp__GrpcEndpointUrl", () => dashboard.OtlpGrpc.Url));
         dashboard.Annotations.Add(new EnvironmentAnnotation("Dashboard__Otlp__HttpEndpointUrl", () => dashboard.OtlpHttp.Url));
         dashboard.Annotations.Add(new EnvironmentAnnotation("Dashboard__Otlp__PrimaryApiKey", () => dashboard.OtlpApiKey, IsSecret: true));
+        dashboard.Annotations.Add(new EnvironmentAnnotation("Dashboard__ResourceService__Url", () => dashboard.ResourceServiceUrl ?? ""));
         return builder.AddResource(dashboard);
     }
 

@@ -33,4 +33,7 @@ public sealed class DashboardResource(string name, string projectPath, string br
     public override bool UsesKestrelEndpointSettings => false;
 
     public string LoginUrl => $"{Frontend.Url}/login?t={BrowserToken}";
+
+    /// <summary>The engine's resource API (state, environment, console output), for the resources page.</summary>
+    public string? ResourceServiceUrl { get; internal set; }
 }

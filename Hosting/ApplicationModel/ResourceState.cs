@@ -1,5 +1,6 @@
 namespace DistributedTracing.Hosting.ApplicationModel;
 
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ResourceState>))]
 public enum ResourceState
 {
     NotStarted,
@@ -20,6 +21,7 @@ public sealed record ResourceSnapshot(
     bool Healthy,
     DateTimeOffset? StartedAt,
     int? ExitCode,
+    int? ProcessId,
     string? Message,
     IReadOnlyList<string> Urls,
     IReadOnlyDictionary<string, string> Environment);

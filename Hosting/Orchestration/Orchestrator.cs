@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using DistributedTracing.Hosting.ApplicationModel;
 using DistributedTracing.Hosting.Processes;
 
@@ -56,7 +54,7 @@ internal sealed class Orchestrator(DistributedApplicationBuilder builder)
         {
             if (endpoint.RequestedPort is { } fixedPort)
             {
-                if (!IsPortFree(fixedPort))
+                if (!PortAllocator.IsPortFree(fixedPort))
                 {
                     var owner = builder.Resources.First(r => r.Annotations.Contains(endpoint));
                     throw new DistributedApplicationException(
@@ -67,7 +65,7 @@ internal sealed class Orchestrator(DistributedApplicationBuilder builder)
             }
             else
             {
-                endpoint.Allocate(FreePort());
+                endpoint.Allocate(PortAllocator.FreePort());
             }
         }
     }
@@ -217,29 +215,10 @@ internal sealed class Orchestrator(DistributedApplicationBuilder builder)
         var environment = (entry.Runner?.Environment ?? new Dictionary<string, string>())
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .ToDictionary(kv => kv.Key, kv => Secrets.MaskValue(kv.Key, kv.Value));
-        return new ResourceSnapshot(resource.Name, resource.Type, entry.State, entry.IsHealthy, entry.StartedAt, entry.ExitCode, entry.Message, urls, environment);
+        var processId = entry.Runner?.MainProcess is { HasExited: false } process ? process.ProcessGroupId : (int?)null;
+        return new ResourceSnapshot(resource.Name, resource.Type, entry.State, entry.IsHealthy, entry.StartedAt, entry.ExitCode, processId, entry.Message, urls, environment);
     }
 
-    private static bool IsPortFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class Entry(Resource resource)
     {

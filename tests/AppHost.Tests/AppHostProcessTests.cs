@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using DistributedTracing.Hosting;
+
+namespace DistributedTracing.AppHost.Tests;
+
+/// <summary>The AppHost as people run it: its own process, stopped by Ctrl+C, or killed outright.</summary>
+public sealed class AppHostProcessTests
+{
+    private sealed record AppHostProcess(Process Process, List<string> Output, int DashboardPort, int GatewayPort);
+
+    private static async Task<AppHostProcess> StartAppHostAsync()
+    {
+        var dashboard = FreePort();
+        var gateway = FreePort();
+        var start = new ProcessStartInfo("dotnet", [
+            Path.Combine(AppContext.BaseDirectory, "DistributedTracing.AppHost.dll"),
+            $"--Dashboard:Frontend:Port={dashboard}", "--Dashboard:Otlp:GrpcPort=0", "--Dashboard:Otlp:HttpPort=0", $"--Gateway:Port={gateway}",
+        ])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["Shopper__Enabled"] = "false";
+        var process = Process.Start(start)!;
+        var output = new List<string>();
+        var healthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.Add(e.Data);
+            }
+
+            if (e.Data.Contains("Login to the dashboard at", StringComparison.Ordinal))
+            {
+                healthy.TrySetResult();
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await healthy.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("The AppHost did not become healthy:\n" + string.Join("\n", output));
+        }
+
+        return new AppHostProcess(process, output, dashboard, gateway);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static IReadOnlyList<int> ChildSessions(int appHostPid) =>
+        [.. Process.GetProcesses().Where(p => ParentOf(p.Id) == appHostPid).Select(p => p.Id)];
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
+
+    [Fact]
+    public async Task Ctrl_C_stops_every_child_and_prints_the_login_line()
+    {
+        var apphost = await StartAppHostAsync();
+        var children = ChildSessions(apphost.Process.Id);
+        Assert.True(children.Count >= 9, $"expected at least 9 child processes, found {children.Count}");
+        Assert.Contains(apphost.Output, line => line.StartsWith($"Login to the dashboard at http://127.0.0.1:{apphost.DashboardPort}/login?t=", StringComparison.Ordinal));
+
+        var stopwatch = Stopwatch.StartNew();
+        Hosting.Processes.ProcessSignals.Interrupt(apphost.Process.Id);
+        await apphost.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, apphost.Process.ExitCode);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), $"stopping took {stopwatch.Elapsed}");
+        Assert.All(children, pid => Assert.False(DistributedApplication.ProcessGroupExists(pid), $"child {pid} still runs"));
+        Assert.Contains(apphost.Output, line => line.Contains("nothing is left running", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task After_the_AppHost_is_killed_the_next_run_cleans_up_what_it_left()
+    {
+        var killed = await StartAppHostAsync();
+        var orphans = ChildSessions(killed.Process.Id);
+        killed.Process.Kill(); // the AppHost only: its children live on in their own sessions
+        await killed.Process.WaitForExitAsync();
+        Assert.Contains(orphans, DistributedApplication.ProcessGroupExists);
+
+        // The next run wants the same dashboard port the orphaned dashboard still holds.
+        await using var next = await RunningApp.StartAsync($"--Dashboard:Frontend:Port={killed.DashboardPort}");
+        Assert.All(orphans, pid => Assert.False(DistributedApplication.ProcessGroupExists(pid), $"orphan {pid} still runs"));
+        using var health = await next.Dashboard.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+}
