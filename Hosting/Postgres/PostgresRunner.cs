@@ -17,7 +17,10 @@ internal sealed class PostgresRunner(PostgresServerResource server, RunContext c
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var binaries = FindBinaries() ?? throw new DistributedApplicationException(InstallHint);
+        // Hosting:Postgres:BinDirectory picks a server of your own (a newer major version, a source build).
+        var binaries = Context.Builder.Configuration["Hosting:Postgres:BinDirectory"] is { Length: > 0 } configured
+            ? (File.Exists(Path.Combine(configured, "postgres")) ? configured : throw new DistributedApplicationException($"'{server.Name}': no postgres in Hosting:Postgres:BinDirectory ({configured}). {InstallHint}"))
+            : FindBinaries() ?? throw new DistributedApplicationException(InstallHint);
         var folder = Context.RunDirectory.Subdirectory($"postgres-{server.Name}");
         var data = Path.Combine(folder, "data");
         var passwordFile = Path.Combine(folder, "password");

@@ -12,7 +12,10 @@ namespace DistributedTracing.Hosting.RabbitMQ;
 /// </summary>
 internal sealed class RabbitMQRunner(RabbitMQServerResource server, RunContext context) : ResourceRunner(server, context)
 {
-    private const string ServerScript = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+    private const string DebianServerScript = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+
+    // Hosting:RabbitMQ:ServerScript picks another installation's rabbitmq-server script.
+    private string ServerScript => Context.Builder.Configuration["Hosting:RabbitMQ:ServerScript"] is { Length: > 0 } configured ? configured : DebianServerScript;
     private const string InstallHint = "RabbitMQ is not installed: run ./run.sh (it installs what is missing) or 'sudo apt-get install rabbitmq-server'.";
 
     public override async Task StartAsync(CancellationToken cancellationToken)

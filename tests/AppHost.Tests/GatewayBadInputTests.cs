@@ -6,7 +6,8 @@ using System.Text.Json.Nodes;
 namespace DistributedTracing.AppHost.Tests;
 
 /// <summary>Every kind of bad request to the gateway gets its status and problem details, and a traceresponse.</summary>
-public sealed class GatewayBadInputTests(RunningAppFixture fixture) : IClassFixture<RunningAppFixture>
+[Collection(RunningAppCollection.Name)]
+public sealed class GatewayBadInputTests(RunningAppFixture fixture)
 {
     private RunningApp App => fixture.App;
 

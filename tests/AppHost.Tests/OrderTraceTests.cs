@@ -16,7 +16,8 @@ namespace DistributedTracing.AppHost.Tests;
 /// The whole app on real Postgres and RabbitMQ: one order is one trace across gateway, orderservice,
 /// userservice and notificationworker, its context crossing HTTP headers, gRPC metadata and AMQP headers.
 /// </summary>
-public sealed class OrderTraceTests(RunningAppFixture fixture) : IClassFixture<RunningAppFixture>
+[Collection(RunningAppCollection.Name)]
+public sealed class OrderTraceTests(RunningAppFixture fixture)
 {
     private RunningApp App => fixture.App;
 

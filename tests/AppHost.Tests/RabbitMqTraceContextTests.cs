@@ -7,7 +7,8 @@ using RabbitMQ.Client.Events;
 namespace DistributedTracing.AppHost.Tests;
 
 /// <summary>The messaging component of ServiceDefaults against a real broker, with everything listening.</summary>
-public sealed class RabbitMqTraceContextTests : IClassFixture<RunningAppFixture>, IDisposable
+[Collection(RunningAppCollection.Name)]
+public sealed class RabbitMqTraceContextTests : IDisposable
 {
     private readonly RunningAppFixture fixture;
 

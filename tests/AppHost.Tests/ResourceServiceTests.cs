@@ -5,7 +5,8 @@ using System.Text.Json.Nodes;
 namespace DistributedTracing.AppHost.Tests;
 
 /// <summary>The engine's resource API, which the dashboard's resources page reads.</summary>
-public sealed class ResourceServiceTests(RunningAppFixture fixture) : IClassFixture<RunningAppFixture>
+[Collection(RunningAppCollection.Name)]
+public sealed class ResourceServiceTests(RunningAppFixture fixture)
 {
     [Fact]
     public async Task Resources_their_environment_masked_and_their_output_need_the_token()

@@ -119,3 +119,10 @@ public sealed class RunningAppFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await App.DisposeAsync();
 }
+
+/// <summary>The test classes that only read from a running app share one, started once.</summary>
+[CollectionDefinition(Name)]
+public sealed class RunningAppCollection : ICollectionFixture<RunningAppFixture>
+{
+    public const string Name = "running app";
+}
