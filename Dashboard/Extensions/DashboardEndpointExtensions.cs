@@ -13,6 +13,8 @@ public static class DashboardEndpointExtensions
     {
         app.UseStatusCodePages(ErrorBodies.WriteAsync);
         app.UseRouting();
+        // The UI's scripts and styles hold no data: served to anyone on the frontend listener; pages need login.
+        app.UseWhen(context => context.GetEndpointRole() == EndpointRole.Frontend, frontend => frontend.UseStaticFiles());
         app.UseEndpointRoles();
         app.UseMiddleware<OtlpApiKeyMiddleware>();
         app.UseAuthentication();
@@ -37,7 +39,8 @@ public static class DashboardEndpointExtensions
             .RequireAuthorization()
             .MapJaegerApi();
 
-        app.MapGet("/", IndexPage.Render).RequireAuthorization();
+        // Every other path is a page of the single-page UI.
+        app.MapFallbackToFile("index.html").RequireAuthorization();
         return app;
     }
 }

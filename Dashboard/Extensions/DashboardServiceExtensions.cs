@@ -18,6 +18,15 @@ public static class DashboardServiceExtensions
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+
+        // The UI ships next to the assembly, so it is found whatever the working directory.
+        var webRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (Directory.Exists(webRoot))
+        {
+            builder.Environment.WebRootPath = webRoot;
+            builder.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(webRoot);
+        }
+
         services.AddOptions<DashboardOptions>()
             .Bind(builder.Configuration.GetSection(DashboardOptions.SectionName))
             .ValidateOnStart();
