@@ -96,6 +96,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; stopping.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; stopping.Cancel(); });
         using var console = new ConsoleReporter(this);
+        using var orphaned = WatchParent(stopping);
 
         var exitCode = 0;
         try
@@ -117,6 +118,22 @@ public sealed class DistributedApplication : IAsyncDisposable
         await StopAsync();
         console.ReportStopped();
         return exitCode;
+    }
+
+    /// <summary>
+    /// `dotnet run` does not pass SIGTERM on to the app it started: when whoever started the AppHost goes
+    /// away, the AppHost stops everything too, instead of running on unseen.
+    /// </summary>
+    private static Timer WatchParent(CancellationTokenSource stopping)
+    {
+        var parent = Processes.NativeSignals.ParentProcessId();
+        return new Timer(_ =>
+        {
+            if (Processes.NativeSignals.ParentProcessId() != parent)
+            {
+                stopping.Cancel();
+            }
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
     public void Run() => Environment.ExitCode = RunAsync().GetAwaiter().GetResult();

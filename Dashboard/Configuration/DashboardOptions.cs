@@ -10,6 +10,14 @@ public sealed class DashboardOptions
     public OtlpOptions Otlp { get; set; } = new();
 
     public TelemetryLimitOptions TelemetryLimits { get; set; } = new();
+
+    public ResourceServiceOptions ResourceService { get; set; } = new();
+}
+
+public sealed class ResourceServiceOptions
+{
+    /// <summary>The AppHost's resource API; when not set (the dashboard on its own) the resources page is hidden.</summary>
+    public string? Url { get; set; }
 }
 
 public sealed class FrontendOptions

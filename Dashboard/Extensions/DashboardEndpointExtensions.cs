@@ -33,14 +33,19 @@ public static class DashboardEndpointExtensions
             .MapTracesApi()
             .MapLogsApi()
             .MapTelemetryResourcesApi()
-            .MapLiveFeedApi();
+            .MapLiveFeedApi()
+            .MapAppResourcesApi();
 
         app.MapGroup("/jaeger/api")
             .RequireAuthorization()
             .MapJaegerApi();
 
-        // Every other path is a page of the single-page UI.
-        app.MapFallbackToFile("index.html").RequireAuthorization();
+        // The pages of the single-page UI, each a deep link; anything else stays a 404.
+        foreach (var page in new[] { "/", "/traces", "/traces/{traceId}", "/logs", "/resources" })
+        {
+            app.MapGet(page, (IWebHostEnvironment environment) =>
+                TypedResults.PhysicalFile(Path.Combine(environment.WebRootPath, "index.html"), "text/html; charset=utf-8")).RequireAuthorization();
+        }
         return app;
     }
 }

@@ -62,6 +62,7 @@ public static class DashboardServiceExtensions
         services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
         services.AddHostedService<DashboardStartupMessage>();
+        services.AddHttpClient(Api.AppResourcesApi.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         return builder;
     }
 

@@ -15,9 +15,8 @@ public static class OrdersApi
 {
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/orders");
-        api.MapPost("", PlaceOrderAsync);
-        api.MapGet("/{id:long}", GetOrderAsync);
+        app.MapPost("/api/orders", PlaceOrderAsync);
+        app.MapGet("/api/orders/{id:long}", GetOrderAsync);
         return app;
     }
 

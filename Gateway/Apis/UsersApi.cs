@@ -12,9 +12,8 @@ public static class UsersApi
 {
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/users");
-        api.MapPost("", CreateUserAsync);
-        api.MapGet("/{id:long}", GetUserAsync);
+        app.MapPost("/api/users", CreateUserAsync);
+        app.MapGet("/api/users/{id:long}", GetUserAsync);
         return app;
     }
 

@@ -15,6 +15,12 @@ internal static partial class NativeSignals
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int signal);
 
+    [LibraryImport("libc")]
+    private static partial int getppid();
+
+    /// <summary>This process's parent now; it changes when the parent dies and we are adopted.</summary>
+    public static int ParentProcessId() => getppid();
+
     /// <summary>Sends <paramref name="signal"/> to every process in the group; false if the group is gone.</summary>
     public static bool SignalGroup(int processGroupId, int signal) => processGroupId > 1 && kill(-processGroupId, signal) == 0;
 

@@ -4,4 +4,18 @@ namespace DistributedTracing.Hosting.Processes;
 public static class ProcessSignals
 {
     public static bool Interrupt(int processId) => NativeSignals.Signal(processId, NativeSignals.SigInt);
+
+    /// <summary>Alive and not a zombie.</summary>
+    public static bool IsRunning(int processId)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 }

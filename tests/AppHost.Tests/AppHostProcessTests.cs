@@ -9,14 +9,14 @@ public sealed class AppHostProcessTests
 {
     private sealed record AppHostProcess(Process Process, List<string> Output, int DashboardPort, int GatewayPort);
 
-    private static async Task<AppHostProcess> StartAppHostAsync()
+    /// <param name="underShell">Start it from a shell that stays its parent (as `dotnet run` does), not directly.</param>
+    private static async Task<AppHostProcess> StartAppHostAsync(bool underShell = false)
     {
         var dashboard = FreePort();
         var gateway = FreePort();
-        var start = new ProcessStartInfo("dotnet", [
-            Path.Combine(AppContext.BaseDirectory, "DistributedTracing.AppHost.dll"),
-            $"--Dashboard:Frontend:Port={dashboard}", "--Dashboard:Otlp:GrpcPort=0", "--Dashboard:Otlp:HttpPort=0", $"--Gateway:Port={gateway}",
-        ])
+        string[] command = ["dotnet", Path.Combine(AppContext.BaseDirectory, "DistributedTracing.AppHost.dll"),
+            $"--Dashboard:Frontend:Port={dashboard}", "--Dashboard:Otlp:GrpcPort=0", "--Dashboard:Otlp:HttpPort=0", $"--Gateway:Port={gateway}"];
+        var start = new ProcessStartInfo(underShell ? "bash" : command[0], underShell ? ["-c", string.Join(' ', command) + "; true"] : command[1..])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -96,6 +96,25 @@ public sealed class AppHostProcessTests
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), $"stopping took {stopwatch.Elapsed}");
         Assert.All(children, pid => Assert.False(DistributedApplication.ProcessGroupExists(pid), $"child {pid} still runs"));
         Assert.Contains(apphost.Output, line => line.Contains("nothing is left running", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task When_whoever_started_the_AppHost_dies_it_stops_everything()
+    {
+        var shell = await StartAppHostAsync(underShell: true);
+        var appHost = ChildSessions(shell.Process.Id).Single();
+        var children = ChildSessions(appHost);
+        Assert.True(children.Count >= 9, $"expected at least 9 child processes, found {children.Count}");
+
+        shell.Process.Kill(); // like SIGTERM to `dotnet run`, which does not pass it on
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && (DistributedApplication.ProcessGroupExists(appHost) || children.Any(DistributedApplication.ProcessGroupExists)))
+        {
+            await Task.Delay(250);
+        }
+
+        Assert.All(children, pid => Assert.False(DistributedApplication.ProcessGroupExists(pid), $"child {pid} still runs"));
+        Assert.False(Hosting.Processes.ProcessSignals.IsRunning(appHost), "the AppHost still runs");
     }
 
     [Fact]

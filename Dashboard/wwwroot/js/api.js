@@ -27,7 +27,7 @@ export function formatTime(unixMs) {
 
 // One stable colour per service name, so a service looks the same on every page; a palette of clearly
 // different colours (readable white text in both themes) rather than hues that can land side by side.
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#e377c2', '#8c564b', '#17becf', '#bcbd22', '#ff7f0e', '#7f7f7f', '#393b79', '#637939'];
+export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#e377c2', '#8c564b', '#17becf', '#bcbd22', '#ff7f0e', '#7f7f7f', '#393b79', '#637939'];
 export function serviceColor(name) {
   let hash = 0;
   for (const c of name) hash = (hash * 31 + c.charCodeAt(0)) | 0;

@@ -2,6 +2,8 @@
 import { renderTraces } from './traces.js';
 import { renderTrace } from './trace.js';
 import { renderLogs } from './logs.js';
+import { renderResources } from './resources.js';
+import { getJson } from './api.js';
 
 const page = document.getElementById('page');
 let cleanup = null;
@@ -10,6 +12,7 @@ const routes = [
   [/^\/traces\/([0-9a-f]{32})$/i, match => renderTrace(page, match[1])],
   [/^\/traces\/?$/, () => renderTraces(page)],
   [/^\/logs\/?$/, () => renderLogs(page)],
+  [/^\/resources\/?$/, () => renderResources(page)],
 ];
 
 export function navigate(url, { replace = false } = {}) {
@@ -55,5 +58,10 @@ document.getElementById('theme').addEventListener('click', () => {
   document.documentElement.dataset.theme = dark ? 'light' : 'dark';
   localStorage.setItem('theme', document.documentElement.dataset.theme);
 });
+
+// The resources page exists only when an AppHost runs this dashboard.
+getJson('/api/ui-config').then(config => {
+  document.querySelector('[data-nav="resources"]').hidden = !config.resourcesEnabled;
+}).catch(() => {});
 
 route();

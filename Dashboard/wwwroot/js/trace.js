@@ -1,6 +1,6 @@
 // One trace: a header, a virtualized waterfall that marks every cross-service hop with the carrier that
 // moved the context, a details pane, search within the trace, and a deep link to a span (?spanId=).
-import { getJson, formatDuration, formatTime, serviceColor, element } from './api.js';
+import { getJson, formatDuration, formatTime, PALETTE, element } from './api.js';
 import { VirtualList } from './virtual-list.js';
 
 const KIND_ICONS = { server: '⇥', client: '↦', producer: '⇪', consumer: '⇩', internal: '•', unspecified: '·' };
@@ -28,6 +28,9 @@ class TraceView {
     this.byId = new Map(this.spans.map((s, i) => [s.spanId, i]));
     this.hopsByChild = new Map(trace.hops.map(h => [h.childSpanId, h]));
     this.collapsed = new Set();
+    // Within a trace every service gets its own colour, in order of appearance.
+    this.colors = new Map();
+    for (const span of this.spans) if (!this.colors.has(span.service)) this.colors.set(span.service, PALETTE[this.colors.size % PALETTE.length]);
     this.duration = Math.max(trace.summary.durationMs, 0.001);
     this.searchText = '';
     this.matches = [];
@@ -92,7 +95,7 @@ class TraceView {
   row(index) {
     const span = this.spans[index];
     const hop = this.hopsByChild.get(span.spanId);
-    const color = serviceColor(span.service);
+    const color = this.colors.get(span.service);
     const left = 100 * span.offsetMs / this.duration;
     const width = Math.max(0.2, 100 * span.durationMs / this.duration);
     const name = this.highlight(span.name);
@@ -105,8 +108,8 @@ class TraceView {
           : element('span', { class: 'toggle' }),
         element('span', { class: 'kind', title: span.kind }, KIND_ICONS[span.kind] ?? '·'),
         element('span', { class: 'chip', style: `background:${color}` }, span.service),
-        element('span', { class: span.status === 'error' ? 'error-text' : '' }, name),
         hop ? element('span', { class: 'hop', title: `Context crossed from ${hop.fromService} in ${hop.carrierLabel}` }, `⇠ ${hop.carrierLabel}`) : null,
+        element('span', { class: span.status === 'error' ? 'error-text' : '' }, name),
         span.parentNotReceived ? element('span', { class: 'orphan', title: 'The parent span never arrived' }, 'parent missing') : null),
       element('div', { class: 'timeline' },
         element('div', { class: `bar${span.status === 'error' ? ' error' : ''}`, style: `left:${left}%;width:${width}%;background:${color}`,
