@@ -108,7 +108,7 @@ public sealed class AppHostProcessTests
 
         shell.Process.Kill(); // like SIGTERM to `dotnet run`, which does not pass it on
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && (DistributedApplication.ProcessGroupExists(appHost) || children.Any(DistributedApplication.ProcessGroupExists)))
+        while (DateTime.UtcNow < deadline && (Hosting.Processes.ProcessSignals.IsRunning(appHost) || children.Any(DistributedApplication.ProcessGroupExists)))
         {
             await Task.Delay(250);
         }

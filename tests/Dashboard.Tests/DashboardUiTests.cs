@@ -30,6 +30,21 @@ public sealed class DashboardUiTests
         await Assertions.Expect(page.Locator(".hop", new() { HasText = "gRPC metadata" })).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator(".hop", new() { HasText = "RabbitMQ message headers" })).ToHaveCountAsync(1);
 
+        // The service graph: one arrow per kind of hop, labelled with its carrier and count.
+        var graph = page.GetByRole(AriaRole.Img, new() { Name = "Service graph of this trace" });
+        await Assertions.Expect(graph.Locator("[data-edge='frontend->backend']")).ToHaveTextAsync("HTTP headers ×1");
+        await Assertions.Expect(graph.Locator("[data-edge='backend->ledger']")).ToHaveTextAsync("gRPC metadata ×1");
+        await Assertions.Expect(graph.Locator("[data-edge='backend->worker']")).ToHaveTextAsync("RabbitMQ message headers ×1");
+        await Assertions.Expect(graph.Locator("[data-service]")).ToHaveCountAsync(4);
+
+        // The critical path runs from the root through the last-finishing children.
+        await page.GetByLabel("Critical path").CheckAsync();
+        await Assertions.Expect(page.Locator(".span-row.critical").First).ToContainTextAsync("GET /checkout");
+        await Assertions.Expect(page.Locator($".span-row.critical[data-span-id='{scenario.ProducerSpanId}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($".span-row.critical[data-span-id='{scenario.ChargeSpanId}']")).ToHaveCountAsync(1);
+        // Work that starts after its parent ended (the consumer, after the publish) is off the path, as in Jaeger.
+        await Assertions.Expect(page.Locator($".span-row.critical[data-span-id='{scenario.ConsumerSpanId}']")).ToHaveCountAsync(0);
+
         // The consumer's details show the context that crossed in the message headers.
         await page.Locator($"[data-span-id='{scenario.ConsumerSpanId}']").ClickAsync();
         var details = page.Locator("aside.details");

@@ -2,6 +2,7 @@
 // moved the context, a details pane, search within the trace, and a deep link to a span (?spanId=).
 import { getJson, formatDuration, formatTime, PALETTE, element } from './api.js';
 import { VirtualList } from './virtual-list.js';
+import { serviceGraph, criticalPath } from './service-graph.js';
 
 const KIND_ICONS = { server: '⇥', client: '↦', producer: '⇪', consumer: '⇩', internal: '•', unspecified: '·' };
 
@@ -32,6 +33,8 @@ class TraceView {
     this.colors = new Map();
     for (const span of this.spans) if (!this.colors.has(span.service)) this.colors.set(span.service, PALETTE[this.colors.size % PALETTE.length]);
     this.duration = Math.max(trace.summary.durationMs, 0.001);
+    this.critical = criticalPath(this.spans);
+    this.showCritical = false;
     this.searchText = '';
     this.matches = [];
     this.build(page);
@@ -62,7 +65,9 @@ class TraceView {
         element('button', { type: 'button', onclick: () => this.nextMatch(-1) }, 'Previous'),
         element('button', { type: 'button', onclick: () => this.nextMatch(1) }, 'Next'), this.matchStatus,
         element('button', { type: 'button', onclick: () => this.collapseAll() }, 'Collapse all'),
-        element('button', { type: 'button', onclick: () => { this.collapsed.clear(); this.recompute(); } }, 'Expand all')),
+        element('button', { type: 'button', onclick: () => { this.collapsed.clear(); this.recompute(); } }, 'Expand all'),
+        element('label', {}, element('input', { type: 'checkbox', onchange: event => { this.showCritical = event.target.checked; this.list.refresh(); } }), ' Critical path')),
+      serviceGraph(this.trace, this.colors),
       element('div', { class: 'trace-layout' },
         element('div', {}, this.axis(), this.rowsElement),
         this.details));
@@ -99,7 +104,8 @@ class TraceView {
     const left = 100 * span.offsetMs / this.duration;
     const width = Math.max(0.2, 100 * span.durationMs / this.duration);
     const name = this.highlight(span.name);
-    return element('div', { class: `span-row${index === this.selected ? ' selected' : ''}`, tabindex: index === this.selected ? '0' : '-1',
+    const critical = this.showCritical && this.critical.has(span.spanId);
+    return element('div', { class: `span-row${index === this.selected ? ' selected' : ''}${critical ? ' critical' : ''}`, tabindex: index === this.selected ? '0' : '-1',
       'data-span-id': span.spanId, 'data-service': span.service, onclick: () => this.select(index) },
       element('div', { class: 'label', style: `padding-left:${0.5 + span.depth * 1.1}rem` },
         span.childCount > 0
