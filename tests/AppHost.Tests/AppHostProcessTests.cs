@@ -58,11 +58,22 @@ public sealed class AppHostProcessTests
         return new AppHostProcess(process, output, dashboard, gateway);
     }
 
+    // Below the kernel's ephemeral range (32768 and up), where no outgoing connection takes it before the AppHost binds it.
     private static int FreePort()
     {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Random.Shared.Next(15_000, 32_000);
+            try
+            {
+                using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+            }
+        }
     }
 
     private static IReadOnlyList<int> ChildSessions(int appHostPid) =>
