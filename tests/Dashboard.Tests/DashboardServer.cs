@@ -78,11 +78,25 @@ public sealed class DashboardServer : IAsyncDisposable
         return new DashboardServer(app, frontend, grpc, http);
     }
 
+    /// <summary>
+    /// A free port below the kernel's ephemeral range (32768 and up): a port from bind(0) is one that any
+    /// outgoing connection of the tests running beside this one may take before the dashboard binds it.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Random.Shared.Next(15_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
