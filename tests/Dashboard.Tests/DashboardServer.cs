@@ -86,7 +86,7 @@ public sealed class DashboardServer : IAsyncDisposable
     {
         while (true)
         {
-            var port = Random.Shared.Next(15_000, 32_000);
+            var port = Random.Shared.Next(10_000, 15_000); // below the range the Hosting engine draws from (15000 up), for tests beside an app
             try
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);
