@@ -48,25 +48,32 @@ internal sealed class Orchestrator(DistributedApplicationBuilder builder)
         }
     }
 
+    /// <summary>Fixed ports first (checked free), then a distinct free port for every other endpoint.</summary>
     private void AllocatePorts()
     {
-        foreach (var endpoint in builder.Resources.SelectMany(r => r.AnnotationsOf<EndpointAnnotation>()))
+        var endpoints = builder.Resources.SelectMany(r => r.AnnotationsOf<EndpointAnnotation>().Select(e => (Resource: r, Endpoint: e))).ToList();
+        var taken = new HashSet<int>();
+        foreach (var (resource, endpoint) in endpoints.Where(x => x.Endpoint.RequestedPort is not null))
         {
-            if (endpoint.RequestedPort is { } fixedPort)
+            var port = endpoint.RequestedPort!.Value;
+            if (!taken.Add(port) || !PortAllocator.IsPortFree(port))
             {
-                if (!PortAllocator.IsPortFree(fixedPort))
-                {
-                    var owner = builder.Resources.First(r => r.Annotations.Contains(endpoint));
-                    throw new DistributedApplicationException(
-                        $"Port {fixedPort} for '{owner.Name}' ({endpoint.Name}) is in use: is another AppHost running? Stop it, or choose another port.");
-                }
+                throw new DistributedApplicationException(
+                    $"Port {port} for '{resource.Name}' ({endpoint.Name}) is in use: is another AppHost running? Stop it, or choose another port.");
+            }
 
-                endpoint.Allocate(fixedPort);
-            }
-            else
+            endpoint.Allocate(port);
+        }
+
+        foreach (var (_, endpoint) in endpoints.Where(x => x.Endpoint.RequestedPort is null))
+        {
+            int port;
+            do
             {
-                endpoint.Allocate(PortAllocator.FreePort());
+                port = PortAllocator.FreePort();
             }
+            while (!taken.Add(port));
+            endpoint.Allocate(port);
         }
     }
 
