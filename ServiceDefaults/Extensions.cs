@@ -7,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using Microsoft.Extensions.Hosting.Tracing;
 using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
@@ -55,6 +56,7 @@ public static class Extensions
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(Messaging.MessagingTelemetry.SourceName)
                 .AddSource("Npgsql")
+                .AddProcessor(new ReceivedBaggageProcessor())
                 // Health probes every second would bury the traces people came to see.
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddGrpcClientInstrumentation()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 
 namespace DistributedTracing.Shopper;
 
@@ -61,8 +62,20 @@ public sealed partial class ShopperWorker(HttpClient gateway, IOptions<ShopperOp
             .Select(_ => new { sku = Skus[Random.Shared.Next(Skus.Length)], quantity = Random.Shared.Next(1, 3), unitPrice = Random.Shared.Next(100, 5000) / 100m })
             .ToList();
         var userId = _userIds[Random.Shared.Next(_userIds.Count)];
-        using var response = await gateway.PostAsJsonAsync("/api/orders", new { userId, items }, cancellationToken);
-        LogOrdered(logger, userId, (int)response.StatusCode, activity?.TraceId.ToHexString());
+
+        // Baggage rides beside traceparent through every hop; each service records what it received,
+        // so the dashboard can show it crossing. Set for this order only (Baggage.Current flows with the call).
+        var previous = Baggage.Current;
+        Baggage.SetBaggage("shopper.user.id", userId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            using var response = await gateway.PostAsJsonAsync("/api/orders", new { userId, items }, cancellationToken);
+            LogOrdered(logger, userId, (int)response.StatusCode, activity?.TraceId.ToHexString());
+        }
+        finally
+        {
+            Baggage.Current = previous;
+        }
     }
 
     private sealed record CreatedUser(long Id);

@@ -52,10 +52,23 @@ public sealed record SpanDto(
     int DroppedAttributesCount,
     IReadOnlyList<SpanEventDto> Events,
     IReadOnlyList<SpanLinkDto> Links,
-    IReadOnlyList<SpanRefDto> Backlinks);
+    IReadOnlyList<SpanRefDto> Backlinks)
+{
+    /// <summary>Set when one span is asked for: the hop that brought context into it, if any.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public HopDto? Hop { get; init; }
+
+    /// <summary>Set when one span is asked for: the attributes of the resource (the process) that emitted it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AttributeDto>? ResourceAttributes { get; init; }
+}
 
 /// <summary>The context that crossed a hop: what the receiving side read from its carrier.</summary>
-public sealed record HopContextDto(string TraceId, string ParentSpanId, string TraceFlags, string? TraceState, string Traceparent);
+/// <remarks>
+/// Baggage is not part of a span: services record what they received as <c>baggage.&lt;key&gt;</c>
+/// attributes on the receiving span (ServiceDefaults' ReceivedBaggageProcessor), and those are shown here.
+/// </remarks>
+public sealed record HopContextDto(string TraceId, string ParentSpanId, string TraceFlags, string? TraceState, string Traceparent, IReadOnlyList<AttributeDto> Baggage);
 
 public sealed record HopDto(
     string ParentSpanId,
@@ -72,3 +85,4 @@ public sealed record TraceDetailDto(
     int Depth,
     IReadOnlyList<SpanDto> Spans,
     IReadOnlyList<HopDto> Hops);
+public sealed record TraceIdListDto(int Total, IReadOnlyList<string> TraceIds);

@@ -41,7 +41,7 @@ public static class TraceMapper
         return new TraceDetailDto(ToSummary(trace), tree.Depth, spans, hops);
     }
 
-    private static SpanDto ToSpan(TraceNode node, TraceSnapshot trace, List<SpanRefDto> backlinks, HashSet<ulong> spanIds)
+    public static SpanDto ToSpan(TraceNode node, TraceSnapshot trace, List<SpanRefDto> backlinks, HashSet<ulong> spanIds)
     {
         var span = node.Span;
         return new SpanDto(
@@ -69,7 +69,7 @@ public static class TraceMapper
             backlinks);
     }
 
-    private static HopDto ToHop(TraceHop hop)
+    public static HopDto ToHop(TraceHop hop)
     {
         var traceId = hop.Child.TraceId.ToString();
         var parentSpanId = SpanId.ToHex(hop.Parent.SpanId);
@@ -82,8 +82,17 @@ public static class TraceMapper
             TraceHop.CarrierName(hop.Carrier),
             hop.CarrierLabel,
             hop.MessagingSystem,
-            new HopContextDto(traceId, parentSpanId, flags, hop.Child.TraceState, $"00-{traceId}-{parentSpanId}-{flags}"));
+            new HopContextDto(traceId, parentSpanId, flags, hop.Child.TraceState, $"00-{traceId}-{parentSpanId}-{flags}", ReceivedBaggage(hop.Child)));
     }
+
+    private const string BaggagePrefix = "baggage.";
+
+    private static List<AttributeDto> ReceivedBaggage(SpanRecord span) =>
+        span.Attributes.Count == 0
+            ? []
+            : [.. span.Attributes.ToArray()
+                .Where(a => a.Key.StartsWith(BaggagePrefix, StringComparison.Ordinal) && a.Key.Length > BaggagePrefix.Length)
+                .Select(a => new AttributeDto(a.Key[BaggagePrefix.Length..], ToJsonValue(a.Value)))];
 
     public static IReadOnlyList<AttributeDto> ToAttributes(TelemetryAttribute[] attributes) =>
         attributes.Length == 0 ? [] : [.. attributes.Select(a => new AttributeDto(a.Key, ToJsonValue(a.Value)))];

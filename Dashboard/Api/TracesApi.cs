@@ -13,6 +13,7 @@ public static class TracesApi
     public static RouteGroupBuilder MapTracesApi(this RouteGroupBuilder api)
     {
         api.MapGet("/traces", ListTraces);
+        api.MapGet("/traces/matches", MatchingTraceIds);
         api.MapGet("/traces/{traceId}", GetTrace);
         api.MapGet("/traces/{traceId}/download", DownloadTrace);
         return api;
@@ -20,39 +21,15 @@ public static class TracesApi
 
     private static IResult ListTraces(
         TelemetryStore store,
-        string? service,
-        string? text,
-        string? minDuration,
-        string? maxDuration,
-        bool? errorsOnly,
-        [FromQuery(Name = "attribute")] string[]? attributes,
+        [AsParameters] TraceFilterQuery query,
         string? sort,
         string? order,
         int? offset,
         int? limit)
     {
-        var minNano = 0L;
-        var maxNano = 0L;
-        if (minDuration is not null && !DurationParser.TryParseNanoseconds(minDuration, true, out minNano))
+        if (!query.TryCreateFilter(out var filter, out var problem))
         {
-            return ApiProblems.BadRequest($"minDuration '{minDuration}' is not a duration: give milliseconds (12.5) or a unit (1.5ms, 2s).");
-        }
-
-        if (maxDuration is not null && !DurationParser.TryParseNanoseconds(maxDuration, true, out maxNano))
-        {
-            return ApiProblems.BadRequest($"maxDuration '{maxDuration}' is not a duration: give milliseconds (12.5) or a unit (1.5ms, 2s).");
-        }
-
-        var pairs = new List<KeyValuePair<string, string>>();
-        foreach (var attribute in attributes ?? [])
-        {
-            var equals = attribute.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                return ApiProblems.BadRequest($"attribute '{attribute}' must be key=value.");
-            }
-
-            pairs.Add(KeyValuePair.Create(attribute[..equals], attribute[(equals + 1)..]));
+            return problem;
         }
 
         sort ??= "time";
@@ -72,16 +49,6 @@ public static class TracesApi
             return ApiProblems.BadRequest($"offset must be 0 or more and limit between 1 and {MaxLimit}.");
         }
 
-        var filter = new TraceFilter
-        {
-            Service = NullIfEmpty(service),
-            Text = NullIfEmpty(text),
-            MinDurationNano = minDuration is null ? null : minNano,
-            MaxDurationNano = maxDuration is null ? null : maxNano,
-            ErrorsOnly = errorsOnly ?? false,
-            Attributes = pairs,
-        };
-
         var matches = store.ReadTraces(traces => traces.Where(filter.Matches).Select(TraceMapper.ToSummary).ToList());
         Func<TraceSummaryDto, double> key = sort switch
         {
@@ -93,6 +60,20 @@ public static class TracesApi
         var skip = offset ?? 0;
         var take = limit ?? DefaultLimit;
         return TypedResults.Ok(new TraceListDto(matches.Count, skip, take, [.. sorted.Skip(skip).Take(take)]));
+    }
+
+    /// <summary>Trace ids matching the list's filters, newest first: what the UI needs to filter the list it holds.</summary>
+    private static IResult MatchingTraceIds(
+        TelemetryStore store,
+        [AsParameters] TraceFilterQuery query)
+    {
+        if (!query.TryCreateFilter(out var filter, out var problem))
+        {
+            return problem;
+        }
+
+        var ids = store.ReadTraces(traces => traces.Where(filter.Matches).OrderByDescending(t => t.StartUnixNano).Select(t => t.TraceId.ToString()).ToList());
+        return TypedResults.Ok(new TraceIdListDto(ids.Count, ids));
     }
 
     private static IResult GetTrace(TelemetryStore store, string traceId)
@@ -128,6 +109,4 @@ public static class TracesApi
             : System.Text.Json.JsonSerializer.Serialize(Jaeger.JaegerResponse.Of(new[] { Jaeger.JaegerConverter.ToJaeger(trace) }, 1), Jaeger.JaegerConverter.JsonOptions);
         return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(json), "application/json", $"trace-{traceId}.{format}.json");
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

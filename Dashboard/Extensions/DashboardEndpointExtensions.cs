@@ -1,5 +1,6 @@
 using DistributedTracing.Dashboard.Api;
 using DistributedTracing.Dashboard.Api.Jaeger;
+using DistributedTracing.Dashboard.Api.Import;
 using DistributedTracing.Dashboard.Configuration;
 using DistributedTracing.Dashboard.Otlp;
 using DistributedTracing.Dashboard.Security;
@@ -31,6 +32,8 @@ public static class DashboardEndpointExtensions
         app.MapGroup("/api")
             .RequireAuthorization()
             .MapTracesApi()
+            .MapTraceViewApi()
+            .MapTraceImportApi()
             .MapLogsApi()
             .MapTelemetryResourcesApi()
             .MapLiveFeedApi()

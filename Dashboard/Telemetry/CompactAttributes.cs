@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -93,6 +94,10 @@ public readonly struct CompactAttributes
     }
 
     /// <summary>Whether any value contains <paramref name="text"/>, ignoring case.</summary>
+    /// <remarks>
+    /// The traces list's text filter runs this over every span of every trace, so string values are
+    /// searched in their UTF-8 bytes without being decoded when the text is ASCII (what people type).
+    /// </remarks>
     public bool AnyValueContains(string text)
     {
         if (Count == 0)
@@ -100,11 +105,20 @@ public readonly struct CompactAttributes
             return false;
         }
 
+        Span<byte> asciiText = text.Length <= 256 && Ascii.IsValid(text) ? stackalloc byte[text.Length] : default;
+        var ascii = !asciiText.IsEmpty && Ascii.FromUtf16(text, asciiText, out _) == OperationStatus.Done;
         var reader = new Reader(_data!, AttributeKeyTable.Shared);
         for (var i = 0; i < Count; i++)
         {
             reader.ReadKeyId();
-            if (TelemetryAttribute.FormatValue(reader.ReadValue(_objects)).Contains(text, StringComparison.OrdinalIgnoreCase))
+            if (ascii && reader.TryReadUtf8Value(out var utf8))
+            {
+                if (Utf8Text.ContainsIgnoreAsciiCase(utf8, asciiText))
+                {
+                    return true;
+                }
+            }
+            else if (TelemetryAttribute.FormatValue(reader.ReadValue(_objects)).Contains(text, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
@@ -150,6 +164,22 @@ public readonly struct CompactAttributes
                 default:
                     return objects![(int)ReadVarint()];
             }
+        }
+
+        /// <summary>A string value's UTF-8 bytes, consumed; other types are left for <see cref="ReadValue"/>.</summary>
+        public bool TryReadUtf8Value(out ReadOnlySpan<byte> utf8)
+        {
+            if (_data[_position] != StringType)
+            {
+                utf8 = default;
+                return false;
+            }
+
+            _position++;
+            var length = (int)ReadVarint();
+            utf8 = _data.Slice(_position, length);
+            _position += length;
+            return true;
         }
 
         public void SkipValue()

@@ -1,7 +1,7 @@
 using System.Globalization;
 using DistributedTracing.Dashboard.Bench;
 
-// dotnet run -c Release --project bench/Dashboard.Bench -- [all|ingest|memory] [seconds]
+// dotnet run -c Release --project bench/Dashboard.Bench -- [all|ingest|memory|ui] [seconds]
 var mode = args.Length > 0 ? args[0] : "all";
 var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15;
 const int spansPerRequest = 512, attributesPerSpan = 10, inFlight = 8;
@@ -24,4 +24,9 @@ if (mode is "all" or "memory")
     var memory = await MemoryBenchmark.RunAsync(maxTraceCount: 10_000, spansPerTrace: 10, attributesPerSpan);
     Console.WriteLine($"memory: {memory.RetainedSpans:N0} spans retained, resident set {memory.BaselineBytes / 1048576.0:F0} MiB -> {memory.FilledBytes / 1048576.0:F0} MiB, " +
         $"{memory.BytesPerSpan:N0} bytes per span (goal <= 1,536)");
+}
+
+if (mode is "all" or "ui")
+{
+    await UiBenchmark.RunAsync();
 }

@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 
 namespace DistributedTracing.AppHost.Tests;
 
-/// <summary>The dashboard's UI in Chromium against the whole app: resources with their output, and an order's trace.</summary>
+/// <summary>The dashboard's UI in Chromium against the whole app: resources with their output, and an order's trace from the list to its logs.</summary>
 [Collection(RunningAppCollection.Name)]
 public sealed class DashboardUiAppTests(RunningAppFixture fixture)
 {
@@ -13,7 +13,12 @@ public sealed class DashboardUiAppTests(RunningAppFixture fixture)
     public async Task Resources_and_an_orders_trace_across_four_services_with_carriers()
     {
         var app = fixture.App;
-        using var placed = await app.Gateway.PostAsJsonAsync("/api/orders", new { userId = 2, items = new[] { new { sku = "book-sre", quantity = 1, unitPrice = 39.9m } } });
+        using var order = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = JsonContent.Create(new { userId = 2, items = new[] { new { sku = "book-sre", quantity = 1, unitPrice = 39.9m } } }),
+        };
+        order.Headers.Add("baggage", "ui.test=order-1");
+        using var placed = await app.Gateway.SendAsync(order);
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
         var traceId = JsonHelpers.TraceIdOf(placed);
         await app.WaitForOrderTraceAsync(traceId);
@@ -32,8 +37,15 @@ public sealed class DashboardUiAppTests(RunningAppFixture fixture)
         await Assertions.Expect(page.Locator("section")).ToContainTextAsync("Password=********");
         await browser.ScreenshotAsync("app-resources");
 
-        // The order's trace: rows from all four services, each hop labelled with its carrier.
-        await page.GotoAsync($"{app.DashboardResource.Frontend.Url}/traces/{traceId}");
+        // The traces list, filtered to traces that reached the worker, leads to the order's trace.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Traces" }).ClickAsync();
+        await page.Locator("input[name='service']").FillAsync("notificationworker");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[role=status]").First).ToContainTextAsync("traces match");
+        await page.Locator($"[data-trace-id='{traceId}']").ClickAsync();
+        await page.WaitForURLAsync($"**/traces/{traceId}**");
+
+        // Rows from all four services, each hop labelled with its carrier.
         foreach (var service in new[] { "gateway", "orderservice", "userservice", "notificationworker" })
         {
             await Assertions.Expect(page.Locator($".span-row[data-service='{service}']").First).ToBeVisibleAsync();
@@ -41,6 +53,22 @@ public sealed class DashboardUiAppTests(RunningAppFixture fixture)
 
         await Assertions.Expect(page.Locator(".hop", new() { HasText = "gRPC metadata" })).ToHaveCountAsync(3);
         await Assertions.Expect(page.Locator(".hop", new() { HasText = "RabbitMQ message headers" })).ToHaveCountAsync(1);
+
+        // Search finds the consumer; its details show the context and baggage that came in the message headers.
+        await page.GetByLabel("Search in trace").FillAsync("process order");
+        var details = page.Locator("aside.details");
+        await Assertions.Expect(details).ToContainTextAsync("Context crossed in RabbitMQ message headers");
+        await Assertions.Expect(details.Locator(".carrier tr", new() { HasText = "baggage" })).ToContainTextAsync("ui.test=order-1");
+        await Assertions.Expect(details.Locator(".carrier")).ToContainTextAsync($"00-{traceId}-");
+
+        // Its log leads to the trace's logs, and a log leads back to its span.
+        await details.Locator("table.span-logs a").First.ClickAsync();
+        await page.WaitForURLAsync($"**/logs?traceId={traceId}");
+        var notified = page.Locator(".log-row", new() { HasText = "Notified" });
+        await Assertions.Expect(notified).ToHaveCountAsync(1);
+        await notified.GetByRole(AriaRole.Link, new() { Name = "trace" }).ClickAsync();
+        await page.WaitForURLAsync($"**/traces/{traceId}?spanId=*");
+        await Assertions.Expect(page.Locator("aside.details h3")).ToContainTextAsync("process");
         await browser.ScreenshotAsync("app-order-trace");
     }
 }

@@ -45,7 +45,10 @@ public sealed class OrderTraceTests(RunningAppFixture fixture)
             client.SetTag("http.request.method", "POST");
             traceId = client.TraceId.ToHexString();
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(OrderBody) };
-            new TraceContextPropagator().Inject(new PropagationContext(client.Context, default), request.Headers, (headers, key, value) => headers.Add(key, value));
+            // W3C baggage goes along in its own header; every service records what it received.
+            var baggage = Baggage.Create(new Dictionary<string, string> { ["e2e.session"] = "session-42" });
+            new CompositeTextMapPropagator([new TraceContextPropagator(), new BaggagePropagator()])
+                .Inject(new PropagationContext(client.Context, baggage), request.Headers, (headers, key, value) => headers.Add(key, value));
             using var response = await App.Gateway.SendAsync(request);
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             Assert.Equal(traceId, JsonHelpers.TraceIdOf(response));
@@ -68,6 +71,11 @@ public sealed class OrderTraceTests(RunningAppFixture fixture)
         Assert.Contains("orderservice->notificationworker:messaging", hops);
         Assert.Contains("notificationworker->userservice:grpc", hops);
         Assert.Equal("RabbitMQ message headers", trace["hops"].Items().First(h => h["carrier"].Str() == "messaging")["carrierLabel"].Str());
+
+        // The baggage crossed every hop (HTTP headers, gRPC metadata, message headers) beside traceparent.
+        Assert.All(trace["hops"].Items(), hop => Assert.Equal(
+            "e2e.session=session-42",
+            string.Join(",", hop["context"]!["baggage"]!.AsArray().Select(b => $"{b!["key"].Str()}={b["value"].Str()}"))));
 
         // The consumer is a child of the producer, and links to it.
         var producer = spans.Single(s => s["kind"].Str() == "producer");

@@ -125,6 +125,8 @@ public sealed class CheckoutScenario
                         process.SetTag("messaging.system", "rabbitmq");
                         process.SetTag("messaging.destination.name", "orders");
                         process.SetTag("messaging.operation.type", "process");
+                        // What ServiceDefaults' ReceivedBaggageProcessor records for baggage that arrived with the message.
+                        process.SetTag("baggage.checkout.id", "c-1234");
                     }
 
                     Activity.Current = backendActivity;

@@ -26,4 +26,30 @@ public sealed class CompactAttributesTests
         Assert.False(compact.AnyValueContains("nowhere"));
         Assert.Empty(CompactAttributes.Empty.ToArray());
     }
+
+    [Theory]
+    [InlineData("order 1234 placed", "ORDER", true)]
+    [InlineData("order 1234 placed", "placed", true)]
+    [InlineData("order 1234 placed", "34 P", true)]
+    [InlineData("order 1234 placed", "placed!", false)]
+    [InlineData("oorder", "order", true)]
+    [InlineData("café au lait", "AU LAIT", true)]
+    [InlineData("café", "cafe", false)]
+    [InlineData("ab", "abc", false)]
+    [InlineData("", "a", false)]
+    [InlineData("anything", "", true)]
+    public void Utf8_search_ignores_ascii_case_and_never_matches_inside_a_multibyte_character(string haystack, string needle, bool expected) =>
+        Assert.Equal(expected, Utf8Text.ContainsIgnoreAsciiCase(System.Text.Encoding.UTF8.GetBytes(haystack), System.Text.Encoding.ASCII.GetBytes(needle)));
+
+    [Fact]
+    public void Text_search_covers_numbers_booleans_and_non_ascii_text()
+    {
+        var compact = CompactAttributes.From([new("n", 4242L), new("b", false), new("s", "Ünïcode straße"), new("arr", new object?[] { "deep" })]);
+        Assert.True(compact.AnyValueContains("424"));
+        Assert.True(compact.AnyValueContains("false"));
+        Assert.True(compact.AnyValueContains("STRAßE"));
+        Assert.True(compact.AnyValueContains("ünï"));
+        Assert.True(compact.AnyValueContains("deep"));
+        Assert.False(compact.AnyValueContains("absent"));
+    }
 }

@@ -22,6 +22,19 @@ public sealed class DashboardUiTests
         await Assertions.Expect(row).ToContainTextAsync("backend 5");
         await browser.ScreenshotAsync("traces-list");
 
+        // Filters are applied to the list the page holds; the text filter reaches attribute values.
+        await page.Locator("input[name='text']").FillAsync("amex");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".trace-row")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[role=status]").First).ToHaveTextAsync("1 of 1 traces match");
+        Assert.Contains("text=amex", page.Url);
+        await page.Locator("input[name='text']").FillAsync("no such text anywhere");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".trace-row")).ToHaveCountAsync(0);
+        await page.Locator("input[name='text']").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+
         await row.ClickAsync();
         await page.WaitForURLAsync($"**/traces/{scenario.TraceId}**");
         var rows = page.Locator(".span-row");
@@ -29,6 +42,12 @@ public sealed class DashboardUiTests
         await Assertions.Expect(page.Locator(".hop", new() { HasText = "HTTP headers" })).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator(".hop", new() { HasText = "gRPC metadata" })).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator(".hop", new() { HasText = "RabbitMQ message headers" })).ToHaveCountAsync(1);
+
+        // The failed charge says why in its row, and its warning log is a marker on its bar.
+        var chargeRow = page.Locator($".span-row[data-span-id='{scenario.ChargeSpanId}']");
+        await Assertions.Expect(chargeRow.Locator(".status-message")).ToHaveTextAsync("— card declined");
+        await Assertions.Expect(chargeRow.Locator(".log-marker.level-warning")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator(".log-marker")).ToHaveCountAsync(2); // and "Checkout finished", an information log
 
         // The service graph: one arrow per kind of hop, labelled with its carrier and count.
         var graph = page.GetByRole(AriaRole.Img, new() { Name = "Service graph of this trace" });
@@ -50,6 +69,7 @@ public sealed class DashboardUiTests
         var details = page.Locator("aside.details");
         await Assertions.Expect(details).ToContainTextAsync("Context crossed in RabbitMQ message headers");
         await Assertions.Expect(details).ToContainTextAsync($"00-{scenario.TraceId}-{scenario.ProducerSpanId}-01");
+        await Assertions.Expect(details.Locator(".carrier tr", new() { HasText = "baggage" })).ToContainTextAsync("checkout.id=c-1234");
         Assert.Contains($"spanId={scenario.ConsumerSpanId}", page.Url);
 
         // Search within the trace finds the failed charge and selects it.
@@ -84,5 +104,87 @@ public sealed class DashboardUiTests
 
         await page.GotoAsync($"{server.FrontendUrl}/traces/0123456789abcdef0123456789abcdef");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("No trace 0123456789abcdef0123456789abcdef");
+    }
+
+    [Fact]
+    public async Task Follow_a_log_to_its_span_and_back_to_the_trace_logs()
+    {
+        await using var server = await DashboardServer.StartAsync();
+        var scenario = CheckoutScenario.Run(server, OtlpExportProtocol.HttpProtobuf);
+        await server.Api.WaitForJsonAsync($"/api/logs?traceId={scenario.TraceId}", l => (int)l["total"]! == 2);
+        await using var browser = await Browser.LaunchAsync();
+        var page = browser.Page;
+        await page.GotoAsync($"{server.FrontendUrl}/login?t={DashboardServer.Token}&returnUrl=%2Flogs%3Fservice%3Dbackend");
+
+        var log = page.Locator(".log-row", new() { HasText = "Card declined for order 1234" });
+        await Assertions.Expect(log).ToHaveCountAsync(1);
+        await log.GetByRole(AriaRole.Link, new() { Name = "trace" }).ClickAsync();
+        await page.WaitForURLAsync($"**/traces/{scenario.TraceId}?spanId={scenario.ChargeSpanId}");
+        await Assertions.Expect(page.Locator("aside.details h3")).ToHaveTextAsync("charge card");
+        await Assertions.Expect(page.Locator($".span-row.selected[data-span-id='{scenario.ChargeSpanId}']")).ToHaveCountAsync(1);
+        await browser.ScreenshotAsync("log-to-trace");
+
+        // From the span's logs back to every log of this trace.
+        await page.Locator("aside.details table.span-logs").GetByRole(AriaRole.Link, new() { Name = "Card declined for order 1234" }).ClickAsync();
+        await page.WaitForURLAsync($"**/logs?traceId={scenario.TraceId}");
+        await Assertions.Expect(page.Locator(".log-row")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator(".log-row", new() { HasText = "Checkout finished" })).ToHaveCountAsync(1);
+
+        // And the browser's back button returns to the span.
+        await page.GoBackAsync();
+        await Assertions.Expect(page.Locator("aside.details h3")).ToHaveTextAsync("charge card");
+    }
+
+    [Fact]
+    public async Task Export_a_trace_in_both_formats_and_import_it_into_another_dashboard()
+    {
+        await using var source = await DashboardServer.StartAsync();
+        await using var target = await DashboardServer.StartAsync();
+        var scenario = CheckoutScenario.Run(source, OtlpExportProtocol.Grpc);
+        await source.Api.WaitForJsonAsync($"/api/traces/{scenario.TraceId}", t => (int)t["summary"]!["spanCount"]! == 9);
+        await using var browser = await Browser.LaunchAsync();
+        var page = browser.Page;
+        var folder = Directory.CreateTempSubdirectory("trace-export-");
+        try
+        {
+            await page.GotoAsync($"{source.FrontendUrl}/login?t={DashboardServer.Token}&returnUrl=%2Ftraces%2F{scenario.TraceId}");
+            var files = new Dictionary<string, string>();
+            foreach (var format in new[] { "OTLP JSON", "Jaeger JSON" })
+            {
+                var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = format, Exact = true }).ClickAsync());
+                var path = Path.Combine(folder.FullName, download.SuggestedFilename);
+                await download.SaveAsAsync(path);
+                files[format] = path;
+                Assert.Contains(scenario.TraceId, await File.ReadAllTextAsync(path));
+            }
+
+            Assert.EndsWith($"trace-{scenario.TraceId}.otlp.json", files["OTLP JSON"]);
+            Assert.EndsWith($"trace-{scenario.TraceId}.jaeger.json", files["Jaeger JSON"]);
+
+            // A malformed file gets a clear message and changes nothing.
+            await page.GotoAsync($"{target.FrontendUrl}/login?t={DashboardServer.Token}");
+            await page.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "broken.json", MimeType = "application/json", Buffer = "{\"data\": [{\"spans\": 3}]}"u8.ToArray() });
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Could not import broken.json: The file is not a trace in OTLP JSON or Jaeger JSON: trace 1 has no \"spans\" array");
+            await browser.ScreenshotAsync("import-malformed");
+            Assert.Equal(0, target.Store.TraceCount);
+
+            // The Jaeger file opens as the same trace, its hops and carriers worked out again.
+            await page.Locator("input[type=file]").SetInputFilesAsync(files["Jaeger JSON"]);
+            await page.WaitForURLAsync($"**/traces/{scenario.TraceId}**");
+            await Assertions.Expect(page.Locator(".span-row")).ToHaveCountAsync(9);
+            await Assertions.Expect(page.Locator(".hop", new() { HasText = "gRPC metadata" })).ToHaveCountAsync(1);
+            await Assertions.Expect(page.Locator(".hop", new() { HasText = "RabbitMQ message headers" })).ToHaveCountAsync(1);
+            await browser.ScreenshotAsync("import-jaeger");
+
+            // The OTLP file too (the same trace: its spans are already there, so nothing doubles).
+            await page.GotoAsync($"{target.FrontendUrl}/traces");
+            await page.Locator("input[type=file]").SetInputFilesAsync(files["OTLP JSON"]);
+            await page.WaitForURLAsync($"**/traces/{scenario.TraceId}**");
+            await Assertions.Expect(page.Locator(".span-row")).ToHaveCountAsync(9);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 }

@@ -71,24 +71,33 @@ export function serviceGraph(trace, colors) {
 
 // Jaeger's critical path: from the root, the last child to finish before the cursor is on the path; recurse
 // into it, move the cursor to its start, and repeat with the children that finished before that.
-export function criticalPath(spans) {
+// Takes the waterfall's columns (parent index, offset, duration) and returns the indexes on the path.
+// Iterative with an explicit stack, so a deep trace cannot overflow the call stack.
+export function criticalPath(columns) {
+  const { parent, offsetMs, durationMs } = columns;
+  const count = parent.length;
   const children = new Map();
-  for (const span of spans) {
-    if (span.parentSpanId) (children.get(span.parentSpanId) ?? children.set(span.parentSpanId, []).get(span.parentSpanId)).push(span);
+  for (let i = 0; i < count; i++) {
+    if (parent[i] >= 0) (children.get(parent[i]) ?? children.set(parent[i], []).get(parent[i])).push(i);
   }
+  const end = i => offsetMs[i] + durationMs[i];
   const onPath = new Set();
-  const end = span => span.offsetMs + span.durationMs;
-  const visit = (span, limit) => {
-    onPath.add(span.spanId);
-    let cursor = Math.min(end(span), limit);
-    const sorted = (children.get(span.spanId) ?? []).slice().sort((a, b) => end(b) - end(a));
-    for (const child of sorted) {
-      if (child.offsetMs >= cursor) continue;
-      visit(child, cursor);
-      cursor = child.offsetMs;
-    }
+  // Each frame: a span on the path, its children latest-finishing first, and the cursor moving back in time.
+  const root = parent.indexOf(-1);
+  if (root < 0) return onPath;
+  const frame = (span, limit) => {
+    onPath.add(span);
+    return { kids: (children.get(span) ?? []).slice().sort((a, b) => end(b) - end(a)), next: 0, cursor: Math.min(end(span), limit) };
   };
-  const root = spans.find(s => s.depth === 0);
-  if (root) visit(root, Infinity);
+  const stack = [frame(root, Infinity)];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.next >= top.kids.length) { stack.pop(); continue; }
+    const child = top.kids[top.next++];
+    if (offsetMs[child] >= top.cursor) continue;
+    const limit = top.cursor;
+    top.cursor = offsetMs[child];
+    stack.push(frame(child, limit));
+  }
   return onPath;
 }
