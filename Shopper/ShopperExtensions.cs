@@ -14,7 +14,8 @@ public static class ShopperExtensions
     {
         builder.Services.Configure<ShopperOptions>(builder.Configuration.GetSection("Shopper"));
         // An instrumented HttpClient: every order starts with an HTTP hop (W3C headers) into the gateway.
-        builder.Services.AddHttpClient<ShopperWorker>(client => client.BaseAddress = new Uri("http://gateway"));
+        builder.Services.AddHttpClient(ShopperWorker.GatewayClientName, client => client.BaseAddress = new Uri("http://gateway"));
+        builder.Services.AddHostedService<ShopperWorker>();
         return builder;
     }
 }

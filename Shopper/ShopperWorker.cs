@@ -9,9 +9,11 @@ namespace DistributedTracing.Shopper;
 /// A simulated customer: now and then a new user signs up, and every few seconds someone places an
 /// order through the gateway, so the dashboard has fresh traces the moment it opens.
 /// </summary>
-public sealed partial class ShopperWorker(HttpClient gateway, IOptions<ShopperOptions> options, IHostEnvironment environment, ILogger<ShopperWorker> logger)
+public sealed partial class ShopperWorker(IHttpClientFactory httpClients, IOptions<ShopperOptions> options, IHostEnvironment environment, ILogger<ShopperWorker> logger)
     : BackgroundService
 {
+    public const string GatewayClientName = "gateway";
+
     private static readonly string[] Skus = ["book-ddia", "book-sre", "mug-otel", "tshirt-trace", "sticker-span"];
     private readonly ActivitySource _source = new(environment.ApplicationName);
     private readonly List<long> _userIds = [1, 2, 3]; // the demo users UserService seeds
@@ -30,12 +32,14 @@ public sealed partial class ShopperWorker(HttpClient gateway, IOptions<ShopperOp
         {
             try
             {
+                // A client per round: cheap, and the factory's handler rotation then reaches this worker too.
+                var gateway = httpClients.CreateClient(GatewayClientName);
                 if (round++ % 5 == 0)
                 {
-                    await SignUpAsync(stoppingToken);
+                    await SignUpAsync(gateway, stoppingToken);
                 }
 
-                await PlaceOrderAsync(stoppingToken);
+                await PlaceOrderAsync(gateway, stoppingToken);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
             {
@@ -44,7 +48,7 @@ public sealed partial class ShopperWorker(HttpClient gateway, IOptions<ShopperOp
         }
     }
 
-    private async Task SignUpAsync(CancellationToken cancellationToken)
+    private async Task SignUpAsync(HttpClient gateway, CancellationToken cancellationToken)
     {
         using var activity = _source.StartActivity("sign up");
         var suffix = Guid.NewGuid().ToString("N")[..8];
@@ -55,7 +59,7 @@ public sealed partial class ShopperWorker(HttpClient gateway, IOptions<ShopperOp
         }
     }
 
-    private async Task PlaceOrderAsync(CancellationToken cancellationToken)
+    private async Task PlaceOrderAsync(HttpClient gateway, CancellationToken cancellationToken)
     {
         using var activity = _source.StartActivity("place order");
         var items = Enumerable.Range(0, Random.Shared.Next(1, 4))

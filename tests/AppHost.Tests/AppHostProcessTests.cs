@@ -10,7 +10,8 @@ public sealed class AppHostProcessTests
     private sealed record AppHostProcess(Process Process, List<string> Output, int DashboardPort, int GatewayPort);
 
     /// <param name="underShell">Start it from a shell that stays its parent (as `dotnet run` does), not directly.</param>
-    private static async Task<AppHostProcess> StartAppHostAsync(bool underShell = false)
+    /// <param name="shopper">Leave the simulated shopper on, as in the demo (the other tests place their own orders).</param>
+    private static async Task<AppHostProcess> StartAppHostAsync(bool underShell = false, bool shopper = false)
     {
         var dashboard = FreePort();
         var gateway = FreePort();
@@ -22,7 +23,8 @@ public sealed class AppHostProcessTests
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.Environment["Shopper__Enabled"] = "false";
+        start.Environment["Shopper__Enabled"] = shopper ? "true" : "false";
+        start.Environment["Shopper__IntervalSeconds"] = "0.5";
         var process = Process.Start(start)!;
         var output = new List<string>();
         var healthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -93,12 +95,44 @@ public sealed class AppHostProcessTests
     }
 
     [Fact]
-    public async Task Ctrl_C_stops_every_child_and_prints_the_login_line()
+    public async Task The_demo_places_orders_with_baggage_and_Ctrl_C_stops_every_child()
     {
-        var apphost = await StartAppHostAsync();
+        var apphost = await StartAppHostAsync(shopper: true);
         var children = ChildSessions(apphost.Process.Id);
         Assert.True(children.Count >= 9, $"expected at least 9 child processes, found {children.Count}");
-        Assert.Contains(apphost.Output, line => line.StartsWith($"Login to the dashboard at http://127.0.0.1:{apphost.DashboardPort}/login?t=", StringComparison.Ordinal));
+        var prefix = $"Login to the dashboard at http://127.0.0.1:{apphost.DashboardPort}/login?t=";
+        string login;
+        lock (apphost.Output)
+        {
+            login = apphost.Output.Single(line => line.StartsWith(prefix, StringComparison.Ordinal));
+        }
+
+        // The simulated shopper's orders reach every service, its baggage crossing each hop.
+        using var dashboard = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apphost.DashboardPort}") };
+        dashboard.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", login[prefix.Length..]);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        System.Text.Json.Nodes.JsonNode? order = null;
+        while (order is null && DateTime.UtcNow < deadline)
+        {
+            var list = System.Text.Json.Nodes.JsonNode.Parse(await dashboard.GetStringAsync("/api/traces?service=notificationworker&text=place%20order&limit=50"))!;
+            foreach (var summary in list["items"]!.AsArray())
+            {
+                var trace = System.Text.Json.Nodes.JsonNode.Parse(await dashboard.GetStringAsync($"/api/traces/{summary!["traceId"]!.GetValue<string>()}"))!;
+                var hops = trace["hops"]!.AsArray();
+                if (trace["summary"]!["rootService"]!.GetValue<string>() == "shopper" && hops.Count >= 5 &&
+                    hops.Any(h => h!["carrier"]!.GetValue<string>() == "messaging"))
+                {
+                    order = trace;
+                    break;
+                }
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.True(order is not null, "no order from the shopper reached the worker within a minute");
+        Assert.All(order["hops"]!.AsArray(), hop => Assert.Contains(
+            hop!["context"]!["baggage"]!.AsArray(), b => b!["key"]!.GetValue<string>() == "shopper.user.id"));
 
         var stopwatch = Stopwatch.StartNew();
         Hosting.Processes.ProcessSignals.Interrupt(apphost.Process.Id);

@@ -83,6 +83,27 @@ public sealed class DashboardUiTests
         // A deep link opens the trace with that span selected.
         await page.GotoAsync($"{server.FrontendUrl}/traces/{scenario.TraceId}?spanId={scenario.ProducerSpanId}");
         await Assertions.Expect(page.Locator("aside.details h3")).ToHaveTextAsync("publish orders");
+
+        // The keyboard moves through rows (the deep link follows) and folds them.
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(page.Locator("aside.details h3")).ToHaveTextAsync("process orders");
+        Assert.Contains($"spanId={scenario.ConsumerSpanId}", page.Url);
+        await page.Keyboard.PressAsync("Home");
+        await Assertions.Expect(page.Locator("aside.details h3")).ToHaveTextAsync("GET /checkout");
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await Assertions.Expect(page.Locator(".span-row")).ToHaveCountAsync(1);
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Assertions.Expect(page.Locator(".span-row")).ToHaveCountAsync(9);
+
+        // Dark theme: a different background, and it stays chosen across pages.
+        var light = await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Theme" }).ClickAsync();
+        var dark = await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
+        Assert.NotEqual(light, dark);
+        await page.ReloadAsync();
+        Assert.Equal(dark, await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor"));
+        await Assertions.Expect(page.Locator(".span-row")).ToHaveCountAsync(9);
+        await browser.ScreenshotAsync("trace-detail-dark");
     }
 
     [Fact]

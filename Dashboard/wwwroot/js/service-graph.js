@@ -23,16 +23,23 @@ export function serviceGraph(trace, colors) {
     }
   }
   for (const service of services) if (!layer.has(service)) layer.set(service, 0);
-  const columns = new Map();
+  // Boxes fit their names; each column is as wide as its widest box, with room between for labels.
+  const boxWidth = service => Math.max(110, Math.ceil(service.length * 8.4) + 28);
+  const columnCount = Math.max(...[...layer.values()]) + 1;
+  const columnWidth = Array.from({ length: columnCount }, (_, c) => Math.max(110, ...services.filter(s => layer.get(s) === c).map(boxWidth)));
+  const columnX = [];
+  for (let c = 0, x = 10; c < columnCount; x += columnWidth[c] + 190, c++) columnX.push(x + columnWidth[c] / 2);
+  const rows = new Map();
   const position = new Map();
   for (const service of services) {
     const column = layer.get(service);
-    const row = columns.get(column) ?? 0;
-    columns.set(column, row + 1);
-    position.set(service, { x: 90 + column * 280, y: 40 + row * 80 });
+    const row = rows.get(column) ?? 0;
+    rows.set(column, row + 1);
+    position.set(service, { x: columnX[column], y: 40 + row * 80, half: boxWidth(service) / 2 });
   }
-  const width = 180 + Math.max(...[...layer.values()]) * 280;
-  const height = 10 + Math.max(...columns.values()) * 80;
+  // The last column keeps room on its right for the labels of arrows between boxes stacked in it.
+  const width = columnX[columnCount - 1] + columnWidth[columnCount - 1] / 2 + 170;
+  const height = 10 + Math.max(...rows.values()) * 80;
 
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
@@ -54,16 +61,17 @@ export function serviceGraph(trace, colors) {
     const bend = (index++ % 2 ? 1 : -1) * (a.y === b.y ? 18 : 0);
     const mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2 + bend;
     const dx = b.x - a.x, dy = b.y - a.y, length = Math.hypot(dx, dy) || 1;
-    const start = { x: a.x + 62 * dx / length, y: a.y + 18 * dy / length };
-    const end = { x: b.x - 62 * dx / length, y: b.y - 18 * dy / length };
+    const start = { x: a.x + a.half * dx / length, y: a.y + 18 * dy / length };
+    const end = { x: b.x - b.half * dx / length, y: b.y - 18 * dy / length };
     node('path', { d: `M${start.x},${start.y} Q${mx},${my} ${end.x},${end.y}`, fill: 'none', stroke: 'currentColor', 'marker-end': 'url(#arrow)', class: 'edge' });
     // The label sits on the far half of its arrow, above a level arrow and beside a sloping one, so the
     // arrows that fan out of one service keep their labels apart.
     const lx = start.x + (end.x - start.x) * 0.62, ly = start.y + (end.y - start.y) * 0.62 + bend / 2;
-    node('text', { x: lx, y: dy === 0 ? ly - 8 : ly - 4, 'text-anchor': dy === 0 ? 'middle' : 'start', class: 'edge-label', 'data-edge': `${edge.from}->${edge.to}` }, `${edge.label} ×${edge.count}`);
+    // An arrow between boxes of one column gets its label beside it, not across it.
+    node('text', { x: dx === 0 ? lx + 8 : lx, y: dy === 0 ? ly - 8 : ly - 4, 'text-anchor': dy === 0 ? 'middle' : 'start', class: 'edge-label', 'data-edge': `${edge.from}->${edge.to}` }, `${edge.label} ×${edge.count}`);
   }
   for (const [service, { x, y }] of position) {
-    node('rect', { x: x - 62, y: y - 16, width: 124, height: 32, rx: 6, fill: colors.get(service) });
+    node('rect', { x: x - boxWidth(service) / 2, y: y - 16, width: boxWidth(service), height: 32, rx: 6, fill: colors.get(service) });
     node('text', { x, y: y + 5, 'text-anchor': 'middle', fill: '#fff', class: 'node-label', 'data-service': service }, service);
   }
   return element('figure', { class: 'graph' }, svg, element('figcaption', { class: 'muted' }, 'Services of this trace; each arrow is where context crossed, and what carried it.'));
