@@ -26,7 +26,6 @@ namespace DistributedTracing.Dashboard.Tests;
 /// </summary>
 public sealed class CheckoutScenario
 {
-    public const string MeterName = "Test.Checkout";
 
     private static readonly TextMapPropagator Propagator = new TraceContextPropagator();
 
@@ -45,7 +44,8 @@ public sealed class CheckoutScenario
         using var backendSource = new ActivitySource("Test.Backend." + suffix);
         using var ledgerSource = new ActivitySource("Test.Ledger." + suffix);
         using var workerSource = new ActivitySource("Test.Worker." + suffix);
-        using var meter = new Meter(MeterName);
+        // A meter of its own per run: scenarios run in parallel, and a meter provider listens by name.
+        using var meter = new Meter("Test.Checkout." + suffix);
         var ordersPlaced = meter.CreateCounter<long>("orders.placed");
         var paymentDuration = meter.CreateHistogram<double>("payment.duration", unit: "ms");
 
@@ -53,7 +53,7 @@ public sealed class CheckoutScenario
         using var backend = OtlpPipelines.Traces(server, protocol, "backend", backendSource.Name);
         using var ledger = OtlpPipelines.Traces(server, protocol, "ledger", ledgerSource.Name);
         using var worker = OtlpPipelines.Traces(server, protocol, "worker", workerSource.Name);
-        using var metrics = OtlpPipelines.Metrics(server, protocol, "backend", MeterName);
+        using var metrics = OtlpPipelines.Metrics(server, protocol, "backend", meter.Name);
 
         string traceId, producerSpanId, consumerSpanId, chargeSpanId;
         using (var logs = OtlpPipelines.Logs(server, protocol, "backend"))
