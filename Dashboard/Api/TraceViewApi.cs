@@ -17,7 +17,7 @@ public static class TraceViewApi
         return api;
     }
 
-    private static IResult GetWaterfall(TelemetryStore store, string traceId)
+    private static IResult GetWaterfall(TelemetryStore store, TraceTreeCache trees, string traceId)
     {
         if (!TryFind(store, traceId, out var trace, out var problem))
         {
@@ -25,10 +25,10 @@ public static class TraceViewApi
         }
 
         var logs = store.QueryLogs(l => l.TraceId == trace.TraceId);
-        return TypedResults.Ok(TraceWaterfallMapper.ToWaterfall(trace, logs));
+        return TypedResults.Ok(TraceWaterfallMapper.ToWaterfall(trace, trees.Get(trace), logs));
     }
 
-    private static IResult GetSpan(TelemetryStore store, string traceId, string spanId)
+    private static IResult GetSpan(TelemetryStore store, TraceTreeCache trees, string traceId, string spanId)
     {
         if (!TryFind(store, traceId, out var trace, out var problem))
         {
@@ -40,7 +40,7 @@ public static class TraceViewApi
             return ApiProblems.BadRequest($"'{spanId}' is not a span id: expected 16 hex digits.");
         }
 
-        var tree = TraceTree.Build(trace.Spans);
+        var tree = trees.Get(trace);
         var node = tree.Nodes.FirstOrDefault(n => n.Span.SpanId == id);
         if (node is null)
         {
@@ -61,7 +61,7 @@ public static class TraceViewApi
     }
 
     /// <summary>Span ids whose name, status message or any attribute value contains the text, in display order.</summary>
-    private static IResult Search(TelemetryStore store, string traceId, string? text)
+    private static IResult Search(TelemetryStore store, TraceTreeCache trees, string traceId, string? text)
     {
         if (!TryFind(store, traceId, out var trace, out var problem))
         {
@@ -74,7 +74,7 @@ public static class TraceViewApi
         }
 
         text = text.Trim();
-        var matches = TraceTree.Build(trace.Spans).Nodes
+        var matches = trees.Get(trace).Nodes
             .Where(n => TraceFilter.SpanContainsText(n.Span, text))
             .Select(n => SpanId.ToHex(n.Span.SpanId))
             .ToList();

@@ -8,9 +8,8 @@ public static class TraceWaterfallMapper
 {
     private static readonly string[] KindNames = ["unspecified", "internal", "server", "client", "producer", "consumer"];
 
-    public static TraceWaterfallDto ToWaterfall(TraceSnapshot trace, IReadOnlyList<LogEntry> logs)
+    public static TraceWaterfallDto ToWaterfall(TraceSnapshot trace, TraceTree tree, IReadOnlyList<LogEntry> logs)
     {
-        var tree = TraceTree.Build(trace.Spans);
         var count = tree.Nodes.Count;
         var index = new Dictionary<TraceNode, int>(count, ReferenceEqualityComparer.Instance);
         var names = new StringTable();

@@ -46,6 +46,7 @@ public static class DashboardServiceExtensions
         services.AddSingleton<TelemetryStore>();
         services.AddSingleton<OtlpAttributeConverter>();
         services.AddSingleton<OtlpTraceIngest>();
+        services.AddSingleton<Traces.TraceTreeCache>();
         services.AddSingleton<OtlpLogsIngest>();
         services.AddSingleton<OtlpMetricsIngest>();
 

@@ -71,4 +71,27 @@ public sealed class TraceTreeTests
         var cycle = TraceTree.Build([Span(1, 2, "a", "one", 0), Span(2, 1, "a", "two", 1), Span(3, 3, "a", "self", 2)]);
         Assert.Equal(3, cycle.Nodes.Count);
     }
+
+    [Fact]
+    public void The_cache_rebuilds_a_tree_only_when_its_trace_has_grown()
+    {
+        static TraceSnapshot Snapshot(params SpanRecord[] spans) => new(Trace, 0, 100, false, 0, spans[0], [], spans);
+        var cache = new TraceTreeCache();
+        var root = Span(1, 0, "a", "root", 0);
+        var child = Span(2, 1, "a", "child", 10);
+
+        var first = cache.Get(Snapshot(root));
+        Assert.Same(first, cache.Get(Snapshot(root)));
+        var grown = cache.Get(Snapshot(root, child));
+        Assert.NotSame(first, grown);
+        Assert.Equal(["root", "child"], grown.Nodes.Select(n => n.Span.Name));
+
+        // Only the last few trees are kept.
+        for (var i = 0; i < 10; i++)
+        {
+            cache.Get(new TraceSnapshot(new TraceId(9, (ulong)i), 0, 1, false, 0, root, [], [root]));
+        }
+
+        Assert.NotSame(grown, cache.Get(Snapshot(root, child)));
+    }
 }
