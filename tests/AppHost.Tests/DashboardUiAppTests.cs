@@ -69,6 +69,22 @@ public sealed class DashboardUiAppTests(RunningAppFixture fixture)
         await notified.GetByRole(AriaRole.Link, new() { Name = "trace" }).ClickAsync();
         await page.WaitForURLAsync($"**/traces/{traceId}?spanId=*");
         await Assertions.Expect(page.Locator("aside.details h3")).ToContainTextAsync("process");
+
+        // Export as Jaeger JSON and import the file again: the same trace opens, every hop worked out anew.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Jaeger JSON", Exact = true }).ClickAsync());
+        var file = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}-{download.SuggestedFilename}");
+        await download.SaveAsAsync(file);
+        try
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = "Traces" }).ClickAsync();
+            await page.Locator("input[type=file]").SetInputFilesAsync(file);
+            await page.WaitForURLAsync($"**/traces/{traceId}**");
+            await Assertions.Expect(page.Locator(".hop", new() { HasText = "RabbitMQ message headers" })).ToHaveCountAsync(1);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
         await browser.ScreenshotAsync("app-order-trace");
     }
 }

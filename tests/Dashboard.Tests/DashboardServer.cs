@@ -53,6 +53,22 @@ public sealed class DashboardServer : IAsyncDisposable
 
     public static async Task<DashboardServer> StartAsync(IDictionary<string, string?>? settings = null)
     {
+        // A port found free can still be taken before Kestrel binds it (by a process beside the tests):
+        // then start again on other ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryStartAsync(settings);
+            }
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException && attempt < 5)
+            {
+            }
+        }
+    }
+
+    private static async Task<DashboardServer> TryStartAsync(IDictionary<string, string?>? settings)
+    {
         var (frontend, grpc, http) = (FreePort(), FreePort(), FreePort());
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -74,9 +90,20 @@ public sealed class DashboardServer : IAsyncDisposable
         builder.AddDashboard();
         var app = builder.Build();
         app.MapDashboard();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new DashboardServer(app, frontend, grpc, http);
     }
+
+    private static readonly HashSet<int> HandedOut = [];
 
     /// <summary>
     /// A free port below the kernel's ephemeral range (32768 and up): a port from bind(0) is one that any
@@ -87,6 +114,15 @@ public sealed class DashboardServer : IAsyncDisposable
         while (true)
         {
             var port = Random.Shared.Next(10_000, 15_000); // below the range the Hosting engine draws from (15000 up), for tests beside an app
+            lock (HandedOut)
+            {
+                // Tests in this process run in parallel: never hand the same port out twice.
+                if (!HandedOut.Add(port))
+                {
+                    continue;
+                }
+            }
+
             try
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);
