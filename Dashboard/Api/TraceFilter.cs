@@ -8,12 +8,18 @@ namespace DistributedTracing.Dashboard.Api;
 /// </summary>
 public sealed record TraceFilter
 {
+    private readonly TextQuery? _text;
+
     public string? Service { get; init; }
 
     public string? Operation { get; init; }
 
     /// <summary>Case-insensitive substring of a span name, status message or attribute value.</summary>
-    public string? Text { get; init; }
+    public string? Text
+    {
+        get => _text?.Text;
+        init => _text = value is null ? null : new TextQuery(value);
+    }
 
     public long? MinDurationNano { get; init; }
 
@@ -51,7 +57,7 @@ public sealed record TraceFilter
             return false;
         }
 
-        if (Text is not null && !trace.Spans.Any(s => SpanContainsText(s, Text)))
+        if (_text is { } text && !trace.Spans.Any(s => SpanContainsText(s, text)))
         {
             return false;
         }
@@ -67,9 +73,9 @@ public sealed record TraceFilter
         return true;
     }
 
-    public static bool SpanContainsText(SpanRecord span, string text) =>
-        span.Name.Contains(text, StringComparison.OrdinalIgnoreCase) ||
-        (span.StatusMessage?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false) ||
+    public static bool SpanContainsText(SpanRecord span, TextQuery text) =>
+        span.Name.Contains(text.Text, StringComparison.OrdinalIgnoreCase) ||
+        (span.StatusMessage?.Contains(text.Text, StringComparison.OrdinalIgnoreCase) ?? false) ||
         span.Attributes.AnyValueContains(text);
 
     private static bool SpanHasTag(SpanRecord span, string key, string value) => key switch

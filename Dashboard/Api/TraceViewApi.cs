@@ -73,12 +73,12 @@ public static class TraceViewApi
             return ApiProblems.BadRequest("Give the text to search for: ?text=...");
         }
 
-        text = text.Trim();
+        var query = new TextQuery(text.Trim());
         var matches = trees.Get(trace).Nodes
-            .Where(n => TraceFilter.SpanContainsText(n.Span, text))
+            .Where(n => TraceFilter.SpanContainsText(n.Span, query))
             .Select(n => SpanId.ToHex(n.Span.SpanId))
             .ToList();
-        return TypedResults.Ok(new TraceSearchDto(text, matches));
+        return TypedResults.Ok(new TraceSearchDto(query.Text, matches));
     }
 
     private static bool TryFind(TelemetryStore store, string traceId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TraceSnapshot? trace, out IResult problem)

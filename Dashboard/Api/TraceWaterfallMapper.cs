@@ -11,12 +11,13 @@ public static class TraceWaterfallMapper
     public static TraceWaterfallDto ToWaterfall(TraceSnapshot trace, TraceTree tree, IReadOnlyList<LogEntry> logs)
     {
         var count = tree.Nodes.Count;
-        var index = new Dictionary<TraceNode, int>(count, ReferenceEqualityComparer.Instance);
+        var rowOf = new Dictionary<TraceNode, int>(count, ReferenceEqualityComparer.Instance);
+        var rowOfSpanId = new Dictionary<ulong, int>(count);
         var names = new StringTable();
         var services = new StringTable();
-        var spans = new WaterfallSpansDto(
-            new string[count], new int[count], new int[count], new int[count], new int[count], new int[count],
-            new double[count], new double[count], new int[count], new int[count], [], new Dictionary<int, string>());
+        var (spanIds, parents, nameIndexes, serviceIndexes) = (new string[count], new int[count], new int[count], new int[count]);
+        var (kinds, statuses, depths, childCounts) = (new int[count], new int[count], new int[count], new int[count]);
+        var (offsets, durations) = (new double[count], new double[count]);
         var orphans = new List<int>();
         var statusMessages = new Dictionary<int, string>();
 
@@ -24,17 +25,18 @@ public static class TraceWaterfallMapper
         {
             var node = tree.Nodes[i];
             var span = node.Span;
-            index[node] = i;
-            spans.SpanId[i] = SpanId.ToHex(span.SpanId);
-            spans.Parent[i] = node.Parent is { } parent ? index[parent] : -1; // parents come before children
-            spans.Name[i] = names.IndexOf(span.Name);
-            spans.Service[i] = services.IndexOf(span.ServiceName);
-            spans.Kind[i] = Array.IndexOf(KindNames, TraceMapper.KindName(span.Kind));
-            spans.Status[i] = span.StatusCode switch { SpanStatusCode.Ok => 1, SpanStatusCode.Error => 2, _ => 0 };
-            spans.OffsetMs[i] = Math.Round(TelemetryTime.ToMs(span.StartUnixNano - trace.StartUnixNano), 3);
-            spans.DurationMs[i] = Math.Round(TelemetryTime.ToMs(span.DurationNano), 3);
-            spans.Depth[i] = node.Depth;
-            spans.ChildCount[i] = node.Children.Count;
+            rowOf[node] = i;
+            rowOfSpanId.TryAdd(span.SpanId, i);
+            spanIds[i] = SpanId.ToHex(span.SpanId);
+            parents[i] = node.Parent is { } parent ? rowOf[parent] : -1; // parents come before children
+            nameIndexes[i] = names.IndexOf(span.Name);
+            serviceIndexes[i] = services.IndexOf(span.ServiceName);
+            kinds[i] = KindIndex(span.Kind);
+            statuses[i] = span.StatusCode switch { SpanStatusCode.Ok => 1, SpanStatusCode.Error => 2, _ => 0 };
+            offsets[i] = Math.Round(TelemetryTime.ToMs(span.StartUnixNano - trace.StartUnixNano), 3);
+            durations[i] = Math.Round(TelemetryTime.ToMs(span.DurationNano), 3);
+            depths[i] = node.Depth;
+            childCounts[i] = node.Children.Count;
             if (node.ParentNotReceived)
             {
                 orphans.Add(i);
@@ -46,26 +48,31 @@ public static class TraceWaterfallMapper
             }
         }
 
-        var bySpanId = new Dictionary<ulong, int>(count);
-        for (var i = 0; i < count; i++)
-        {
-            bySpanId.TryAdd(tree.Nodes[i].Span.SpanId, i);
-        }
-
-        var markers = logs.Where(l => l.SpanId != 0 && bySpanId.ContainsKey(l.SpanId)).OrderBy(l => l.TimeUnixNano).ToList();
+        var markers = logs.Where(l => l.SpanId != 0 && rowOfSpanId.ContainsKey(l.SpanId)).OrderBy(l => l.TimeUnixNano).ToList();
         return new TraceWaterfallDto(
             TraceMapper.ToSummary(trace),
             tree.Depth,
             services.Values,
             names.Values,
             KindNames,
-            spans with { ParentNotReceived = [.. orphans], StatusMessages = statusMessages },
+            new WaterfallSpansDto(spanIds, parents, nameIndexes, serviceIndexes, kinds, statuses, offsets, durations, depths, childCounts, [.. orphans], statusMessages),
             [.. tree.Hops.Select(TraceMapper.ToHop)],
             new WaterfallLogsDto(
-                [.. markers.Select(l => bySpanId[l.SpanId])],
+                [.. markers.Select(l => rowOfSpanId[l.SpanId])],
                 [.. markers.Select(l => Math.Round(TelemetryTime.ToMs(l.TimeUnixNano - trace.StartUnixNano), 3))],
                 [.. markers.Select(l => l.Level)]));
     }
+
+    /// <summary>Position of the kind's name in <see cref="KindNames"/>.</summary>
+    private static int KindIndex(SpanKind kind) => kind switch
+    {
+        SpanKind.Internal => 1,
+        SpanKind.Server => 2,
+        SpanKind.Client => 3,
+        SpanKind.Producer => 4,
+        SpanKind.Consumer => 5,
+        _ => 0,
+    };
 
     /// <summary>Each distinct string once, in order of first use.</summary>
     private sealed class StringTable

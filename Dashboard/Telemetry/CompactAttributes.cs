@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -94,31 +93,32 @@ public readonly struct CompactAttributes
     }
 
     /// <summary>Whether any value contains <paramref name="text"/>, ignoring case.</summary>
+    public bool AnyValueContains(string text) => AnyValueContains(new TextQuery(text));
+
+    /// <summary>Whether any value contains the query's text, ignoring case.</summary>
     /// <remarks>
     /// The traces list's text filter runs this over every span of every trace, so string values are
-    /// searched in their UTF-8 bytes without being decoded when the text is ASCII (what people type).
+    /// searched in their UTF-8 bytes without being decoded when the text is ASCII.
     /// </remarks>
-    public bool AnyValueContains(string text)
+    public bool AnyValueContains(TextQuery query)
     {
         if (Count == 0)
         {
             return false;
         }
 
-        Span<byte> asciiText = text.Length <= 256 && Ascii.IsValid(text) ? stackalloc byte[text.Length] : default;
-        var ascii = !asciiText.IsEmpty && Ascii.FromUtf16(text, asciiText, out _) == OperationStatus.Done;
         var reader = new Reader(_data!, AttributeKeyTable.Shared);
         for (var i = 0; i < Count; i++)
         {
             reader.ReadKeyId();
-            if (ascii && reader.TryReadUtf8Value(out var utf8))
+            if (query.AsciiBytes is { } ascii && reader.TryReadUtf8Value(out var utf8))
             {
-                if (Utf8Text.ContainsIgnoreAsciiCase(utf8, asciiText))
+                if (Utf8Text.ContainsIgnoreAsciiCase(utf8, ascii))
                 {
                     return true;
                 }
             }
-            else if (TelemetryAttribute.FormatValue(reader.ReadValue(_objects)).Contains(text, StringComparison.OrdinalIgnoreCase))
+            else if (TelemetryAttribute.FormatValue(reader.ReadValue(_objects)).Contains(query.Text, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
