@@ -1,39 +1,44 @@
-using DistributedTracing.Hosting;
-using DistributedTracing.Hosting.ApplicationModel;
-using DistributedTracing.Hosting.Postgres;
-using DistributedTracing.Hosting.RabbitMQ;
+using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
+builder.UseHttpOnlyProjects();
+builder.RunProjectsFromBuildOutput();
 
-// Infrastructure: real servers from the system's packages, fresh for each run.
-var dashboard = builder.AddDashboard();
-var postgres = builder.AddPostgres("postgres");
+// Infrastructure: Aspire's PostgreSQL and RabbitMQ containers where containers run, else the machine's own servers.
+var postgres = builder.AddPostgresServer("postgres");
 var usersDb = postgres.AddDatabase("usersdb");
 var ordersDb = postgres.AddDatabase("ordersdb");
 var notificationsDb = postgres.AddDatabase("notificationsdb");
-var messaging = builder.AddRabbitMQ("messaging");
+var messaging = builder.AddRabbitMQServer("messaging");
+
+// The Trace Lab collects every service's telemetry and forwards it to Aspire's dashboard.
+builder.AddTraceLab<Projects.TraceLab>("tracelab");
+builder.UseConfiguredTraceSampler();
 
 // Services: each WithReference is an edge of the call tree.
-var userService = builder.AddProject("userservice", "UserService/UserService.csproj", grpc: true)
-    .WithReference(usersDb).WaitFor(usersDb).WaitFor(dashboard);
+var userService = builder.AddProject<Projects.UserService>("userservice")
+    .WithHttpEndpoint().WithGrpcEndpoint().WithHttpHealthCheck("/health")
+    .WithReference(usersDb).WaitFor(usersDb);
 
-var orderService = builder.AddProject("orderservice", "OrderService/OrderService.csproj", grpc: true)
+var orderService = builder.AddProject<Projects.OrderService>("orderservice")
+    .WithHttpEndpoint().WithGrpcEndpoint().WithHttpHealthCheck("/health")
     .WithReference(ordersDb).WithReference(messaging).WithReference(userService)
     .WaitFor(ordersDb).WaitFor(messaging).WaitFor(userService);
 
-builder.AddProject("notificationworker", "NotificationWorker/NotificationWorker.csproj")
+builder.AddProject<Projects.NotificationWorker>("notificationworker")
+    .WithHttpEndpoint().WithHttpHealthCheck("/health")
     .WithReference(notificationsDb).WithReference(messaging).WithReference(userService)
     .WaitFor(notificationsDb).WaitFor(messaging).WaitFor(userService);
 
-// Front ends: the gateway, and a simulated customer calling it over HTTP.
-var gateway = builder.AddProject("gateway", "Gateway/Gateway.csproj")
-    .WithHttpEndpoint(port: int.TryParse(builder.Configuration["Gateway:Port"], out var port) ? port : 5080)
+// Front ends: the gateway on a fixed port, and a simulated customer calling it over HTTP.
+var gateway = builder.AddProject<Projects.Gateway>("gateway")
+    .WithHttpEndpoint(port: builder.Configuration.GetValue("Gateway:Port", 5080) is > 0 and var port ? port : null) // 0: any free port
+    .WithHttpHealthCheck("/health")
     .WithReference(userService).WithReference(orderService)
     .WaitFor(orderService);
 
-builder.AddProject("shopper", "Shopper/Shopper.csproj")
+builder.AddProject<Projects.Shopper>("shopper")
+    .WithHttpEndpoint().WithHttpHealthCheck("/health")
     .WithReference(gateway).WaitFor(gateway);
 
 builder.Build().Run();
-
-public partial class Program;

@@ -40,7 +40,7 @@ apt_install() {
 
 install_prerequisites() {
   require_dotnet
-  # PostgreSQL and RabbitMQ servers (run by the Hosting engine); setsid and setpriv come with util-linux;
+  # PostgreSQL and RabbitMQ servers (run by the AppHost as local resources); setsid and setpriv come with util-linux;
   # Chromium for the browser tests (Playwright drives Debian's build, never a downloaded one).
   apt_install postgresql rabbitmq-server util-linux chromium
 }

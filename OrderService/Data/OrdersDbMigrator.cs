@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace DistributedTracing.OrderService.Data;
 
@@ -8,7 +11,14 @@ public sealed class OrdersDbMigrator(IServiceProvider services) : IHostedService
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<OrdersDbContext>().Database.MigrateAsync(cancellationToken);
+        var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+        // Npgsql's migrator reads __EFMigrationsHistory before creating it, so on a fresh database EF logs that failed
+        // SELECT as an Error (then swallows it). Creating the database and the history table first (both idempotent)
+        // makes that read succeed; MigrateAsync then applies what is missing, or does nothing on a second start.
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (!await creator.ExistsAsync(cancellationToken)) await creator.CreateAsync(cancellationToken);
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

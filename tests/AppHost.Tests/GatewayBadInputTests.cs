@@ -6,10 +6,10 @@ using System.Text.Json.Nodes;
 namespace DistributedTracing.AppHost.Tests;
 
 /// <summary>Every kind of bad request to the gateway gets its status and problem details, and a traceresponse.</summary>
-[Collection(RunningAppCollection.Name)]
-public sealed class GatewayBadInputTests(RunningAppFixture fixture)
+[Collection(SharedAppCollection.Name)]
+public sealed class GatewayBadInputTests(SharedAppFixture fixture)
 {
-    private RunningApp App => fixture.App;
+    private TestApp App => fixture.App;
 
     public static TheoryData<string, string, string?, HttpStatusCode, string> Cases => new()
     {

@@ -13,6 +13,8 @@ internal static class JsonHelpers
     public static string? Attribute(this JsonNode span, string key) =>
         span["attributes"].Items().FirstOrDefault(a => a["key"].Str() == key)?["value"]?.ToString();
 
+    public static bool IsDatabaseSpan(this JsonNode span) => span.Attribute("db.system") is not null || span.Attribute("db.system.name") is not null;
+
     /// <summary>The trace id in a traceresponse header: 00-TRACEID-SPANID-FLAGS.</summary>
     public static string TraceIdOf(HttpResponseMessage response) =>
         response.Headers.GetValues("traceresponse").Single().Split('-')[1];

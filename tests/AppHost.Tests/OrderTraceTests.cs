@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Aspire.Hosting.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 using OpenTelemetry.Exporter;
@@ -16,26 +17,28 @@ namespace DistributedTracing.AppHost.Tests;
 /// The whole app on real Postgres and RabbitMQ: one order is one trace across gateway, orderservice,
 /// userservice and notificationworker, its context crossing HTTP headers, gRPC metadata and AMQP headers.
 /// </summary>
-[Collection(RunningAppCollection.Name)]
-public sealed class OrderTraceTests(RunningAppFixture fixture)
+[Collection(SharedAppCollection.Name)]
+public sealed class OrderTraceTests(SharedAppFixture fixture)
 {
-    private RunningApp App => fixture.App;
+    private TestApp App => fixture.App;
 
     private static readonly object OrderBody = new { userId = 1, items = new[] { new { sku = "book-ddia", quantity = 2, unitPrice = 9.99m } } };
 
     [Fact]
     public async Task An_order_is_one_tree_across_four_services_with_each_carrier()
     {
-        // A caller with its own tracer: its CLIENT span is the root, and the first hop is HTTP.
+        // A caller with its own tracer, exporting to the Lab as the services do: its CLIENT span is the root,
+        // and the first hop is HTTP.
+        var otlpApiKey = App.LabOtlpApiKey;
         using var source = new ActivitySource("E2E.Client");
         using var tracing = Sdk.CreateTracerProviderBuilder()
             .ConfigureResource(r => r.AddService("e2e-client"))
             .AddSource(source.Name)
             .AddOtlpExporter(o =>
             {
-                o.Endpoint = new Uri(App.DashboardResource.OtlpGrpc.Url);
+                o.Endpoint = App.App.GetEndpoint("tracelab", "otlp-grpc");
                 o.Protocol = OtlpExportProtocol.Grpc;
-                o.Headers = $"x-otlp-api-key={App.DashboardResource.OtlpApiKey}";
+                o.Headers = $"x-otlp-api-key={otlpApiKey}";
             })
             .Build();
 
@@ -88,20 +91,18 @@ public sealed class OrderTraceTests(RunningAppFixture fixture)
 
         // Database spans sit under the service that made them.
         var byId = spans.ToDictionary(s => s["spanId"].Str());
-        var databaseSpans = spans.Where(IsDatabaseSpan).ToList();
+        var databaseSpans = spans.Where(JsonHelpers.IsDatabaseSpan).ToList();
         Assert.Contains(databaseSpans, s => s["service"].Str() == "orderservice");
         Assert.Contains(databaseSpans, s => s["service"].Str() == "userservice");
         Assert.Contains(databaseSpans, s => s["service"].Str() == "notificationworker");
         Assert.All(databaseSpans, db => Assert.Equal(db["service"].Str(), byId[db["parentSpanId"].Str()]["service"].Str()));
     }
 
-    private static bool IsDatabaseSpan(JsonNode span) => span.Attribute("db.system") is not null || span.Attribute("db.system.name") is not null;
-
     [Fact]
     public async Task A_published_message_carries_traceparent_in_its_headers()
     {
         // A queue of the test's own, bound like the worker's, receives a copy of every OrderPlaced.
-        var factory = new ConnectionFactory { Uri = new Uri(App.App.GetConnectionString("messaging")) };
+        var factory = new ConnectionFactory { Uri = new Uri((await App.App.GetConnectionStringAsync("messaging"))!) };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
@@ -157,7 +158,7 @@ public sealed class OrderTraceTests(RunningAppFixture fixture)
     [InlineData(null)]
     public async Task A_message_with_a_malformed_or_missing_traceparent_is_processed_in_a_fresh_trace(string? traceparent)
     {
-        var factory = new ConnectionFactory { Uri = new Uri(App.App.GetConnectionString("messaging")) };
+        var factory = new ConnectionFactory { Uri = new Uri((await App.App.GetConnectionStringAsync("messaging"))!) };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var messageId = Guid.NewGuid().ToString("N");
@@ -170,7 +171,7 @@ public sealed class OrderTraceTests(RunningAppFixture fixture)
         var body = Encoding.UTF8.GetBytes($$"""{"orderId":{{Random.Shared.Next(100_000, 900_000)}},"userId":2,"totalCents":500,"placedAt":"2026-01-01T00:00:00Z"}""");
         await channel.BasicPublishAsync("orders", "order.placed", mandatory: false, properties, body);
 
-        var list = await App.WaitForAsync("/api/traces?service=notificationworker&attribute=" + Uri.EscapeDataString($"messaging.message.id={messageId}"),
+        var list = await App.WaitForLabAsync("/api/traces?service=notificationworker&attribute=" + Uri.EscapeDataString($"messaging.message.id={messageId}"),
             l => l["total"]!.GetValue<int>() == 1 && l["items"]![0]!["spanCount"]!.GetValue<int>() >= 4);
         var summary = list["items"]![0]!;
         Assert.Equal("notificationworker: process orders", summary["name"].Str());
@@ -181,7 +182,7 @@ public sealed class OrderTraceTests(RunningAppFixture fixture)
     [Fact]
     public async Task A_message_the_worker_cannot_parse_is_dead_lettered_with_an_error_span()
     {
-        var factory = new ConnectionFactory { Uri = new Uri(App.App.GetConnectionString("messaging")) };
+        var factory = new ConnectionFactory { Uri = new Uri((await App.App.GetConnectionStringAsync("messaging"))!) };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         var messageId = Guid.NewGuid().ToString("N");
@@ -198,7 +199,7 @@ public sealed class OrderTraceTests(RunningAppFixture fixture)
         }
 
         Assert.Equal(messageId, dead?.BasicProperties.MessageId);
-        var list = await App.WaitForAsync("/api/traces?errorsOnly=true&attribute=" + Uri.EscapeDataString($"messaging.message.id={messageId}"),
+        var list = await App.WaitForLabAsync("/api/traces?errorsOnly=true&attribute=" + Uri.EscapeDataString($"messaging.message.id={messageId}"),
             l => l["total"]!.GetValue<int>() == 1);
         Assert.Equal("notificationworker: process orders", list["items"]![0]!["name"].Str());
     }

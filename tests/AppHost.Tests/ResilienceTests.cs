@@ -1,36 +1,47 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using DistributedTracing.Hosting.ApplicationModel;
+using Aspire.Hosting.ApplicationModel;
 
 namespace DistributedTracing.AppHost.Tests;
 
-/// <summary>A crashed service is shown as such while the rest keep running.</summary>
-public sealed class ResilienceTests
+/// <summary>
+/// A crashed service is shown as such while the rest keep running, and Aspire's restart command brings it
+/// back. The shopper crashes here: nothing waits for it, and the shared app's shopper places no orders.
+/// </summary>
+[Collection(SharedAppCollection.Name)]
+public sealed class ResilienceTests(SharedAppFixture fixture)
 {
     [Fact]
-    public async Task A_crashed_service_is_reported_and_the_rest_keep_running()
+    public async Task A_crashed_service_is_reported_the_rest_keep_running_and_restart_brings_it_back()
     {
-        await using var app = await RunningApp.StartAsync();
-        var exited = new TaskCompletionSource<ResourceSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-        app.App.ResourceChanged += snapshot =>
-        {
-            if (snapshot is { Name: "shopper", State: ResourceState.Exited })
-            {
-                exited.TrySetResult(snapshot);
-            }
-        };
+        var app = fixture.App;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var running = app.Snapshot("shopper");
+        // The service itself crashes: the process DCP started, or, where DCP runs `dotnet run`, its child.
+        var pid = int.Parse(running.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, CultureInfo.InvariantCulture);
+        var all = ProcessTable.Read();
+        var service = all.Where(p => p.Pid == pid).Concat(ProcessTable.Descendants(all, pid))
+            .First(p => p.CommandLine.Contains("DistributedTracing.Shopper", StringComparison.Ordinal) && !p.CommandLine.StartsWith("dotnet run", StringComparison.Ordinal));
+        ProcessTable.Signal(service.Pid, ProcessTable.SIGKILL);
 
-        var shopper = app.App.Snapshots.Single(s => s.Name == "shopper");
-        Assert.NotNull(shopper.ProcessId);
-        Process.GetProcessById(shopper.ProcessId.Value).Kill();
+        // Shown as finished, with the exit code of a process killed by SIGKILL.
+        var crashed = await app.Notifications.WaitForResourceAsync("shopper",
+            e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), timeout.Token);
+        Assert.Equal(KnownResourceStates.Finished, crashed.Snapshot.State?.Text);
+        Assert.True(crashed.Snapshot.ExitCode is not (null or 0), $"exit code {crashed.Snapshot.ExitCode}");
 
-        var report = await exited.Task.WaitAsync(TimeSpan.FromSeconds(15));
-        Assert.False(report.Healthy);
-        Assert.Contains("exited with code", report.Message);
-
-        using var response = await app.Gateway.PostAsJsonAsync("/api/orders", new { userId = 1, items = new[] { new { sku = "still-up", quantity = 1, unitPrice = 1m } } });
+        using var response = await app.Gateway.PostAsJsonAsync("/api/orders", new { userId = 1, items = new[] { new { sku = "still-up", quantity = 1, unitPrice = 1m } } }, timeout.Token);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.All(app.App.Snapshots.Where(s => s.Name != "shopper"), s => Assert.Equal(ResourceState.Running, s.State));
+        foreach (var other in TestApp.Projects.Where(p => p != "shopper").Concat(["postgres", "messaging"]))
+        {
+            Assert.Equal(KnownResourceStates.Running, app.Snapshot(other).State?.Text);
+        }
+
+        var restart = await app.App.ResourceCommands.ExecuteCommandAsync(app.Timeline.ResourceId("shopper"), KnownResourceCommands.RestartCommand, timeout.Token);
+        Assert.True(restart.Success, restart.Message);
+        // A new process, started and healthy.
+        await app.Notifications.WaitForResourceAsync("shopper",
+            e => e.Snapshot.StartTimeStamp != running.StartTimeStamp && ResourceTimeline.IsRunningAndHealthy(e.Snapshot), timeout.Token);
     }
 }

@@ -1,0 +1,46 @@
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace DistributedTracing.TraceLab.Otlp;
+
+/// <summary>
+/// OTLP/HTTP answers in the encoding of the request: protobuf for protobuf, JSON for JSON. Errors carry
+/// a google.rpc.Status body, as the OTLP specification asks, so exporters can log the reason.
+/// </summary>
+public static class OtlpHttpResponses
+{
+    public const string ProtobufContentType = "application/x-protobuf";
+    public const string JsonContentType = "application/json";
+
+    public static bool IsJson(HttpRequest request) =>
+        request.ContentType is { } type && type.StartsWith(JsonContentType, StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsProtobuf(HttpRequest request) =>
+        request.ContentType is { } type && type.StartsWith(ProtobufContentType, StringComparison.OrdinalIgnoreCase);
+
+    public static Task WriteMessageAsync(HttpContext context, IMessage message)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        return WriteBodyAsync(context, message);
+    }
+
+    public static Task WriteErrorAsync(HttpContext context, int httpStatus, StatusCode grpcStatus, string message)
+    {
+        context.Response.StatusCode = httpStatus;
+        return WriteBodyAsync(context, new Google.Rpc.Status { Code = (int)grpcStatus, Message = message });
+    }
+
+    private static async Task WriteBodyAsync(HttpContext context, IMessage message)
+    {
+        if (IsJson(context.Request))
+        {
+            context.Response.ContentType = JsonContentType;
+            await context.Response.WriteAsync(OtlpJson.Format(message));
+        }
+        else
+        {
+            context.Response.ContentType = ProtobufContentType;
+            await context.Response.Body.WriteAsync(message.ToByteArray());
+        }
+    }
+}

@@ -1,0 +1,8 @@
+using DistributedTracing.TraceLab.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddTraceLab();
+
+var app = builder.Build();
+app.MapTraceLab();
+app.Run();

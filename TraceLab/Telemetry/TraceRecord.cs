@@ -1,0 +1,138 @@
+namespace DistributedTracing.TraceLab.Telemetry;
+
+/// <summary>
+/// A trace as it assembles: spans arrive in any order and from many exports. Mutated only by
+/// <see cref="TelemetryStore"/> under its write lock; read under its read lock or through a snapshot.
+/// </summary>
+public sealed class TraceRecord(TraceId traceId, long sequence)
+{
+    private readonly List<SpanRecord> _spans = [];
+    // Most traces are small: a linear scan finds duplicates cheaply, and the set (about 50 bytes a span)
+    // is built only once a trace grows past the threshold.
+    private const int SpanIdSetThreshold = 32;
+    private HashSet<ulong>? _spanIds;
+    private readonly List<ServiceSpanCount> _services = [];
+
+    public TraceId TraceId { get; } = traceId;
+
+    /// <summary>Order of arrival among traces: eviction removes the lowest first.</summary>
+    public long Sequence { get; } = sequence;
+
+    /// <summary>Store version of the last change, for the live feed.</summary>
+    public long Version { get; private set; }
+
+    public long StartUnixNano { get; private set; } = long.MaxValue;
+
+    public long EndUnixNano { get; private set; } = long.MinValue;
+
+    public bool HasError { get; private set; }
+
+    public int DroppedSpanCount { get; private set; }
+
+    /// <summary>The earliest span without a parent, or the earliest span while no root has arrived.</summary>
+    public SpanRecord? Root { get; private set; }
+
+    public IReadOnlyList<SpanRecord> Spans => _spans;
+
+    public IReadOnlyList<ServiceSpanCount> Services => _services;
+
+    public int SpanCount => _spans.Count;
+
+    internal SpanAddResult TryAdd(SpanRecord span, int maxSpans, long version)
+    {
+        if (ContainsSpan(span.SpanId))
+        {
+            // Exporters retry: the same span id twice is one span.
+            return SpanAddResult.Duplicate;
+        }
+
+        if (_spans.Count >= maxSpans)
+        {
+            DroppedSpanCount++;
+            Version = version;
+            return SpanAddResult.OverLimit;
+        }
+
+        _spans.Add(span);
+        if (_spanIds is not null)
+        {
+            _spanIds.Add(span.SpanId);
+        }
+        else if (_spans.Count > SpanIdSetThreshold)
+        {
+            _spanIds = [.. _spans.Select(s => s.SpanId)];
+        }
+        Version = version;
+        StartUnixNano = Math.Min(StartUnixNano, span.StartUnixNano);
+        EndUnixNano = Math.Max(EndUnixNano, span.EndUnixNano);
+        HasError |= span.StatusCode == SpanStatusCode.Error;
+        CountService(span.ServiceName);
+
+        if (Root is null ||
+            (span.ParentSpanId == 0 && (Root.ParentSpanId != 0 || span.StartUnixNano < Root.StartUnixNano)) ||
+            (span.ParentSpanId != 0 && Root.ParentSpanId != 0 && span.StartUnixNano < Root.StartUnixNano))
+        {
+            Root = span;
+        }
+
+        return SpanAddResult.Added;
+    }
+
+    private bool ContainsSpan(ulong spanId)
+    {
+        if (_spanIds is not null)
+        {
+            return _spanIds.Contains(spanId);
+        }
+
+        foreach (var existing in _spans)
+        {
+            if (existing.SpanId == spanId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void CountService(string serviceName)
+    {
+        for (var i = 0; i < _services.Count; i++)
+        {
+            if (_services[i].ServiceName == serviceName)
+            {
+                _services[i] = _services[i] with { SpanCount = _services[i].SpanCount + 1 };
+                return;
+            }
+        }
+
+        _services.Add(new ServiceSpanCount(serviceName, 1));
+    }
+
+    internal TraceSnapshot Snapshot() => new(
+        TraceId, StartUnixNano, EndUnixNano, HasError, DroppedSpanCount, Root, [.. _services], [.. _spans]);
+}
+
+public readonly record struct ServiceSpanCount(string ServiceName, int SpanCount);
+
+internal enum SpanAddResult
+{
+    Added,
+    Duplicate,
+    OverLimit,
+}
+
+/// <summary>An immutable copy of a trace, safe to read while ingest goes on.</summary>
+public sealed record TraceSnapshot(
+    TraceId TraceId,
+    long StartUnixNano,
+    long EndUnixNano,
+    bool HasError,
+    int DroppedSpanCount,
+    SpanRecord? Root,
+    ServiceSpanCount[] Services,
+    SpanRecord[] Spans)
+{
+    public long DurationNano => EndUnixNano - StartUnixNano;
+}
