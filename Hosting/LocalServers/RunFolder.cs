@@ -39,6 +39,9 @@ public sealed class RunFolder : IDisposable
         File.SetUnixFileMode(BaseDirectory, passThrough);
         Directory.CreateDirectory(Path, passThrough);
         File.WriteAllText(System.IO.Path.Combine(Path, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        // The app normally deletes it when it stops; an app that is disposed without stopping (seen in tests
+        // whose start failed) leaves that to the end of the process.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
     }
 
     /// <summary>The path of a server's own folder inside the run's; the server makes it before it starts.</summary>
