@@ -15,24 +15,20 @@ internal static class RunFolderExtensions
     /// </summary>
     public static RunFolder GetRunFolder(this IDistributedApplicationBuilder builder)
     {
-        if (builder.Services.FirstOrDefault(s => s.ServiceType == typeof(RunFolderHolder))?.ImplementationInstance is RunFolderHolder holder)
+        if (builder.Services.FirstOrDefault(s => s.ServiceType == typeof(RunFolder))?.ImplementationInstance is RunFolder existing)
         {
-            return holder.Folder;
+            return existing;
         }
 
         var folder = RunFolder.ForNewRun();
-        builder.Services.AddSingleton(new RunFolderHolder(folder));
-        // Made by the container, which so disposes it (deleting the folder) when a test disposes the app.
-        builder.Services.AddSingleton(_ => folder);
+        builder.Services.AddSingleton(folder);
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {
-            @event.Services.GetRequiredService<RunFolder>().Create();
+            folder.Create();
             // By the time the host has stopped, DCP has stopped the servers that wrote there.
             @event.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(folder.Dispose);
             return Task.CompletedTask;
         });
         return folder;
     }
-
-    private sealed record RunFolderHolder(RunFolder Folder);
 }
