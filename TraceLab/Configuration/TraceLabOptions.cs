@@ -54,8 +54,18 @@ public sealed class OtlpOptions
 
     /// <summary>Largest accepted export body, checked after decompression (16 MiB by default).</summary>
     public int MaxRequestBodySize { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// OTLP/HTTP bodies read and decoded at once; more wait their turn. With the body limit this bounds
+    /// the memory that exports in flight can hold, however many connections send them.
+    /// </summary>
+    public int MaxConcurrentBodyReads { get; set; } = 4;
 }
 
+/// <summary>
+/// What the store keeps. Counts say how many; the byte budgets bound memory whatever arrives, since
+/// every stored span, log and point is charged its estimated size (see README's security section).
+/// </summary>
 public sealed class TelemetryLimitOptions
 {
     public int MaxTraceCount { get; set; } = 10_000;
@@ -65,10 +75,31 @@ public sealed class TelemetryLimitOptions
     /// <summary>Spans beyond this count in one trace are dropped and counted on the trace.</summary>
     public int MaxSpansPerTrace { get; set; } = 100_000;
 
+    /// <summary>Estimated memory of all stored spans; past it the oldest traces go (256 MiB by default, about 300,000 typical spans).</summary>
+    public long MaxSpanBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Estimated memory of all stored log records; past it the oldest go (64 MiB by default).</summary>
+    public long MaxLogBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Estimated memory of all stored metric points; past it the oldest points of the least recently written resource go (32 MiB by default).</summary>
+    public long MaxMetricBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Sending processes (service name plus instance id) remembered at once; the one unseen longest goes, with its metrics.</summary>
+    public int MaxResourceCount { get; set; } = 1_000;
+
     public int MaxAttributeCount { get; set; } = 128;
 
-    /// <summary>Longer string values are cut to this many characters; unlimited when not set.</summary>
-    public int? MaxAttributeLength { get; set; }
+    /// <summary>
+    /// Longer string values (and span, event and scope names, status messages) are cut to this many
+    /// characters. Not set means unlimited; the byte budgets still bound memory.
+    /// </summary>
+    public int? MaxAttributeLength { get; set; } = 4_096;
+
+    /// <summary>Events kept per span; the rest are counted as dropped.</summary>
+    public int MaxEventsPerSpan { get; set; } = 128;
+
+    /// <summary>Links kept per span; the rest are counted as dropped.</summary>
+    public int MaxLinksPerSpan { get; set; } = 128;
 
     /// <summary>Metric data points kept per telemetry resource; the oldest go first.</summary>
     public int MaxMetricPointsPerResource { get; set; } = 10_000;

@@ -41,6 +41,13 @@ public sealed class TraceLabOptionsValidator : IValidateOptions<TraceLabOptions>
         AddIfNotPositive(failures, "MaxSpansPerTrace", limits.MaxSpansPerTrace);
         AddIfNotPositive(failures, "MaxAttributeCount", limits.MaxAttributeCount);
         AddIfNotPositive(failures, "MaxMetricPointsPerResource", limits.MaxMetricPointsPerResource);
+        AddIfNotPositive(failures, "MaxResourceCount", limits.MaxResourceCount);
+        AddIfNotPositive(failures, "MaxEventsPerSpan", limits.MaxEventsPerSpan);
+        AddIfNotPositive(failures, "MaxLinksPerSpan", limits.MaxLinksPerSpan);
+        AddIfNotPositive(failures, "MaxSpanBytes", limits.MaxSpanBytes);
+        AddIfNotPositive(failures, "MaxLogBytes", limits.MaxLogBytes);
+        AddIfNotPositive(failures, "MaxMetricBytes", limits.MaxMetricBytes);
+        AddIfNotPositive(failures, "Otlp:MaxConcurrentBodyReads", options.Otlp.MaxConcurrentBodyReads, "TraceLab:");
         if (limits.MaxAttributeLength is { } length)
         {
             AddIfNotPositive(failures, "MaxAttributeLength", length);
@@ -52,7 +59,7 @@ public sealed class TraceLabOptionsValidator : IValidateOptions<TraceLabOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void AddIfNotPositive(List<string> failures, string key, int value, string prefix = "TraceLab:TelemetryLimits:")
+    private static void AddIfNotPositive(List<string> failures, string key, long value, string prefix = "TraceLab:TelemetryLimits:")
     {
         if (value <= 0)
         {

@@ -18,6 +18,7 @@ public static class TraceLabEndpointExtensions
         app.UseWhen(context => context.GetEndpointRole() == EndpointRole.Frontend, frontend => frontend.UseStaticFiles());
         app.UseEndpointRoles();
         app.UseMiddleware<OtlpApiKeyMiddleware>();
+        app.UseMiddleware<OtlpBodyReadLimitMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -38,7 +39,8 @@ public static class TraceLabEndpointExtensions
             .MapTelemetryResourcesApi()
             .MapLiveFeedApi()
             .MapUiConfigApi()
-            .MapForwardingApi();
+            .MapForwardingApi()
+            .MapStoreUsageApi();
 
         app.MapGroup("/jaeger/api")
             .RequireAuthorization()

@@ -76,12 +76,24 @@ public static class TraceLabServiceExtensions
 
     private static void ConfigureListeners(KestrelServerOptions kestrel, TraceLabOptions options)
     {
+        // What a connection can make Kestrel buffer before anyone reads it, times how many connections:
+        // part of the memory bound README states. Smaller windows than Kestrel's defaults cost nothing on loopback.
+        kestrel.Limits.MaxConcurrentConnections = MaxConnections;
+        kestrel.Limits.MaxRequestBufferSize = MaxBufferedBytesPerConnection;
+        kestrel.Limits.Http2.InitialConnectionWindowSize = MaxBufferedBytesPerConnection;
+        kestrel.Limits.Http2.InitialStreamWindowSize = MaxBufferedBytesPerConnection;
+
         Listen(kestrel, options.Frontend.EndpointUrl, HttpProtocols.Http1, EndpointRole.Frontend);
 
         // Over cleartext, gRPC needs HTTP/2 with prior knowledge, which Kestrel serves only on an HTTP/2-only listener.
         Listen(kestrel, options.Otlp.GrpcEndpointUrl, HttpProtocols.Http2, EndpointRole.OtlpGrpc);
         Listen(kestrel, options.Otlp.HttpEndpointUrl, HttpProtocols.Http1, EndpointRole.OtlpHttp);
     }
+
+    /// <summary>Open connections across the three listeners.</summary>
+    public const int MaxConnections = 512;
+
+    public const int MaxBufferedBytesPerConnection = 256 * 1024;
 
     private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols, EndpointRole role)
     {

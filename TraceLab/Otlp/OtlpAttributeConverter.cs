@@ -1,3 +1,4 @@
+using System.Text;
 using DistributedTracing.TraceLab.Configuration;
 using DistributedTracing.TraceLab.Telemetry;
 using Google.Protobuf.Collections;
@@ -51,8 +52,27 @@ public sealed class OtlpAttributeConverter(TelemetryStore store)
     private static readonly object BoxedTrue = true;
     private static readonly object BoxedFalse = false;
 
-    private string Truncate(string value) =>
+    /// <summary>The value cut to MaxAttributeLength characters (names and messages are cut the same way).</summary>
+    public string Truncate(string value) =>
         Limits.MaxAttributeLength is { } max && value.Length > max ? value[..max] : value;
+
+    /// <summary>Whether UTF-8 text holds more characters than MaxAttributeLength, counting only when it could.</summary>
+    public bool IsOverLength(ReadOnlySpan<byte> utf8) =>
+        Limits.MaxAttributeLength is { } max && utf8.Length > max && Encoding.UTF8.GetCharCount(utf8) > max;
+
+    /// <summary>UTF-8 text as a string cut to MaxAttributeLength characters, decoding no more than it keeps.</summary>
+    public string Truncate(ReadOnlySpan<byte> utf8)
+    {
+        if (!IsOverLength(utf8))
+        {
+            return Encoding.UTF8.GetString(utf8);
+        }
+
+        // A character is at most 4 bytes of UTF-8: decode a prefix long enough, then cut at the limit.
+        var max = Limits.MaxAttributeLength!.Value;
+        var prefix = utf8[..(int)Math.Min(utf8.Length, 4L * max)];
+        return Truncate(Encoding.UTF8.GetString(prefix));
+    }
 
     public TelemetryResource ResolveResource(Resource? resource)
     {
@@ -73,11 +93,11 @@ public sealed class OtlpAttributeConverter(TelemetryStore store)
         }
 
         return store.GetOrAddResource(
-            string.IsNullOrEmpty(serviceName) ? UnknownService : serviceName,
-            string.IsNullOrEmpty(instanceId) ? null : instanceId,
+            string.IsNullOrEmpty(serviceName) ? UnknownService : Truncate(serviceName),
+            string.IsNullOrEmpty(instanceId) ? null : Truncate(instanceId),
             () => resource is null ? [] : Convert(resource.Attributes));
     }
 
     public InstrumentationScopeInfo ResolveScope(InstrumentationScope? scope) =>
-        store.GetOrAddScope(scope?.Name ?? "", scope?.Version ?? "");
+        store.GetOrAddScope(Truncate(scope?.Name ?? ""), Truncate(scope?.Version ?? ""));
 }

@@ -79,12 +79,12 @@ public sealed class OtlpLogsIngest(TelemetryStore store, OtlpAttributeConverter 
         {
             TimeUnixNano = (long)time,
             SeverityNumber = Math.Clamp((int)log.SeverityNumber, 0, 24),
-            SeverityText = string.IsNullOrEmpty(log.SeverityText) ? null : log.SeverityText,
+            SeverityText = string.IsNullOrEmpty(log.SeverityText) ? null : converter.Truncate(log.SeverityText),
             Body = log.Body is null ? "" : TelemetryAttribute.FormatValue(converter.ConvertValue(log.Body)),
             Attributes = converter.Convert(log.Attributes),
             TraceId = traceId,
             SpanId = spanId,
-            EventName = string.IsNullOrEmpty(log.EventName) ? null : log.EventName,
+            EventName = string.IsNullOrEmpty(log.EventName) ? null : converter.Truncate(log.EventName),
             Resource = resource,
             Scope = scope,
         };

@@ -53,9 +53,9 @@ public sealed class OtlpMetricsIngest(TelemetryStore store, OtlpAttributeConvert
 
     private IEnumerable<MetricBatchItem> Convert(Metric metric, InstrumentationScopeInfo scope)
     {
-        var name = store.Strings.Intern(metric.Name);
-        var description = string.IsNullOrEmpty(metric.Description) ? null : metric.Description;
-        var unit = string.IsNullOrEmpty(metric.Unit) ? null : metric.Unit;
+        var name = store.Strings.Intern(converter.Truncate(metric.Name));
+        var description = string.IsNullOrEmpty(metric.Description) ? null : converter.Truncate(metric.Description);
+        var unit = string.IsNullOrEmpty(metric.Unit) ? null : converter.Truncate(metric.Unit);
         MetricBatchItem Item(MetricType type, bool monotonic, AggregationTemporality? temporality, MetricPoint point) =>
             new(scope, name, description, unit, type, monotonic, TemporalityName(temporality), point);
 

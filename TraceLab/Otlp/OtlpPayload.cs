@@ -4,13 +4,20 @@ namespace DistributedTracing.TraceLab.Otlp;
 
 /// <summary>
 /// An export body in one pooled array: bodies are often hundreds of KiB, and a fresh array each time
-/// would land on the large object heap and cost a full collection now and then.
+/// would land on the large object heap and cost a full collection now and then. The pool is the Trace Lab's
+/// own and keeps only arrays up to 1 MiB, a few of each size (about 16 MiB at most): a larger body, such as
+/// a gzip body inflating to megabytes, gets an array of its own that the GC returns to the system, rather
+/// than one the shared pool would keep for the life of the process.
 /// </summary>
 public sealed class OtlpPayload : IDisposable
 {
+    private const int MaxPooledLength = 1024 * 1024;
+
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(MaxPooledLength, maxArraysPerBucket: 8);
+
     private byte[] _buffer;
 
-    private OtlpPayload(int capacity) => _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 256));
+    private OtlpPayload(int capacity) => _buffer = Pool.Rent(Math.Max(capacity, 256));
 
     public int Length { get; private set; }
 
@@ -33,9 +40,9 @@ public sealed class OtlpPayload : IDisposable
     {
         if (_buffer.Length - Length < sizeHint)
         {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + sizeHint));
+            var larger = Pool.Rent(Math.Max(_buffer.Length * 2, Length + sizeHint));
             _buffer.AsSpan(0, Length).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
+            Pool.Return(_buffer);
             _buffer = larger;
         }
 
@@ -49,7 +56,7 @@ public sealed class OtlpPayload : IDisposable
         var buffer = Interlocked.Exchange(ref _buffer, []);
         if (buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Pool.Return(buffer);
         }
     }
 }

@@ -110,7 +110,7 @@ internal sealed class OtlpSpanDecoder(TelemetryStore store, OtlpAttributeConvert
         List<SpanLinkRecord>? links = null;
         string? linkError = null;
         var attributes = CompactAttributesWriter.Rent();
-        var droppedAttributes = 0;
+        int droppedAttributes = 0, droppedEvents = 0, droppedLinks = 0;
 
         var reader = new ProtoWireReader(message);
         while (!reader.End)
@@ -142,16 +142,30 @@ internal sealed class OtlpSpanDecoder(TelemetryStore store, OtlpAttributeConvert
                 case 10: reader.Expect(field, wireType, ProtoWireReader.Varint); droppedCount = reader.ReadVarint(); break;
                 case 11:
                     reader.Expect(field, wireType, LengthDelimited);
-                    var protoEvent = ProtoSpan.Types.Event.Parser.ParseFrom(reader.ReadLengthDelimited());
-                    (events ??= []).Add(new SpanEventRecord(store.Strings.Intern(protoEvent.Name), (long)protoEvent.TimeUnixNano, converter.Convert(protoEvent.Attributes)));
+                    var eventBytes = reader.ReadLengthDelimited();
+                    if ((events?.Count ?? 0) >= store.Limits.MaxEventsPerSpan)
+                    {
+                        droppedEvents++;
+                        break;
+                    }
+
+                    var protoEvent = ProtoSpan.Types.Event.Parser.ParseFrom(eventBytes);
+                    (events ??= []).Add(new SpanEventRecord(store.Strings.Intern(converter.Truncate(protoEvent.Name)), (long)protoEvent.TimeUnixNano, converter.Convert(protoEvent.Attributes)));
                     break;
                 case 13:
                     reader.Expect(field, wireType, LengthDelimited);
-                    var link = ProtoSpan.Types.Link.Parser.ParseFrom(reader.ReadLengthDelimited());
+                    var linkBytes = reader.ReadLengthDelimited();
+                    if ((links?.Count ?? 0) >= store.Limits.MaxLinksPerSpan)
+                    {
+                        droppedLinks++;
+                        break;
+                    }
+
+                    var link = ProtoSpan.Types.Link.Parser.ParseFrom(linkBytes);
                     if (OtlpValidation.TryReadTraceId(link.TraceId, out var linkTraceId, out var problem) &&
                         OtlpValidation.TryReadSpanId(link.SpanId, optional: false, out var linkSpanId, out problem))
                     {
-                        (links ??= []).Add(new SpanLinkRecord(linkTraceId, linkSpanId, link.TraceState.Length == 0 ? null : link.TraceState, converter.Convert(link.Attributes)));
+                        (links ??= []).Add(new SpanLinkRecord(linkTraceId, linkSpanId, link.TraceState.Length == 0 ? null : converter.Truncate(link.TraceState), converter.Convert(link.Attributes)));
                     }
                     else
                     {
@@ -168,7 +182,7 @@ internal sealed class OtlpSpanDecoder(TelemetryStore store, OtlpAttributeConvert
             }
         }
 
-        var name = nameBytes.Length == 0 ? "" : store.Strings.Intern(nameBytes);
+        var name = nameBytes.Length == 0 ? "" : store.Strings.Intern(converter.Truncate(nameBytes));
         var error = CheckIds(traceIdBytes, spanIdBytes, parentBytes) ?? OtlpValidation.CheckSpanTimes(start, end) ?? linkError;
         if (error is not null)
         {
@@ -190,8 +204,10 @@ internal sealed class OtlpSpanDecoder(TelemetryStore store, OtlpAttributeConvert
             Attributes = attributes.Build(),
             DroppedAttributesCount = droppedAttributes + (int)Math.Min(droppedCount, int.MaxValue),
             StatusCode = (SpanStatusCode)Math.Min(statusCode, 2),
-            StatusMessage = statusMessage,
-            TraceState = traceStateBytes.Length == 0 ? null : Encoding.UTF8.GetString(traceStateBytes),
+            StatusMessage = statusMessage is null ? null : converter.Truncate(statusMessage),
+            TraceState = traceStateBytes.Length == 0 ? null : converter.Truncate(Encoding.UTF8.GetString(traceStateBytes)),
+            DroppedEventsCount = droppedEvents,
+            DroppedLinksCount = droppedLinks,
             Flags = flags,
             Events = events is null ? [] : [.. events],
             Links = links is null ? [] : [.. links],
@@ -309,9 +325,9 @@ internal sealed class OtlpSpanDecoder(TelemetryStore store, OtlpAttributeConvert
 
     private void AddString(ReadOnlySpan<byte> utf8, CompactAttributesWriter attributes)
     {
-        if (store.Limits.MaxAttributeLength is { } max && utf8.Length > max && Encoding.UTF8.GetCharCount(utf8) > max)
+        if (converter.IsOverLength(utf8))
         {
-            attributes.AddValue(Encoding.UTF8.GetString(utf8)[..max]);
+            attributes.AddValue(converter.Truncate(utf8));
             return;
         }
 

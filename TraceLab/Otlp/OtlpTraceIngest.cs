@@ -39,7 +39,7 @@ public sealed class OtlpTraceIngest(TelemetryStore store, OtlpAttributeConverter
 
         var stored = spans.Count > 0 ? store.AddSpans(spans) : default;
         var firstError = rejections.FirstError ??
-            (stored.DroppedOverLimit > 0 ? "trace is over TraceLab:TelemetryLimits:MaxSpansPerTrace; the spans beyond it were dropped" : null);
+            (stored.DroppedOverLimit > 0 ? "trace is over TraceLab:TelemetryLimits:MaxSpansPerTrace, or alone fills MaxSpanBytes; the spans beyond were dropped" : null);
         return new OtlpIngestResult(spans.Count - stored.DroppedOverLimit, rejections.Count + stored.DroppedOverLimit, firstError);
     }
 }

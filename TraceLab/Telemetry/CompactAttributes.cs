@@ -26,6 +26,10 @@ public readonly struct CompactAttributes
 
     public int Count { get; }
 
+    /// <summary>The bytes these attributes keep alive: the packed array and any values kept as objects.</summary>
+    public long EstimatedBytes => _data is null ? 0 :
+        TelemetrySize.ObjectHeader + 8 + _data.Length + (_objects is null ? 0 : TelemetrySize.OfArray(_objects));
+
     internal const byte StringTag = StringType, BoolTag = BoolType, LongTag = LongType, DoubleTag = DoubleType, ObjectTag = ObjectType;
 
     internal static CompactAttributes Create(byte[] data, object?[]? objects, int count) => new(data, objects, count);

@@ -6,6 +6,9 @@ public sealed class LogEntry
     /// <summary>Order of arrival; the live feed and paging use it.</summary>
     public long Sequence { get; internal set; }
 
+    /// <summary>Set by the store when it takes the record, for its memory budget.</summary>
+    internal long EstimatedBytes { get; set; }
+
     public required long TimeUnixNano { get; init; }
 
     /// <summary>OTLP severity number 1–24 (0 when unspecified).</summary>

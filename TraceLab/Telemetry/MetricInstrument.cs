@@ -33,7 +33,7 @@ public sealed class MetricInstrument(string name, string? description, string? u
 
     internal void Add(MetricPoint point) => _points.Enqueue(point);
 
-    internal void RemoveOldest() => _points.Dequeue();
+    internal MetricPoint RemoveOldest() => _points.Dequeue();
 
     internal MetricPoint[] SnapshotPoints() => [.. _points];
 }

@@ -55,6 +55,12 @@ public sealed class SpanRecord
 
     public int DroppedAttributesCount { get; init; }
 
+    /// <summary>Events past MaxEventsPerSpan, not kept.</summary>
+    public int DroppedEventsCount { get; init; }
+
+    /// <summary>Links past MaxLinksPerSpan, not kept.</summary>
+    public int DroppedLinksCount { get; init; }
+
     public SpanEventRecord[] Events { get; init; } = [];
 
     public SpanLinkRecord[] Links { get; init; } = [];

@@ -17,6 +17,12 @@ public sealed class TelemetryResource(string serviceName, string? instanceId, Te
     public TelemetryAttribute[] Attributes { get; } = attributes;
 
     public DateTimeOffset FirstSeen { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Set once the store keeps metrics for it, so evicting a resource that never sent any costs no lock.</summary>
+    internal bool HasMetrics { get; set; }
+
+    /// <summary>What this resource keeps alive, for the budgets of whatever refers to it.</summary>
+    public long EstimatedBytes => field > 0 ? field : field = TelemetrySize.Of(this);
 }
 
 /// <summary>The library that produced the data: an ActivitySource, Meter or logger category's provider.</summary>

@@ -12,6 +12,11 @@ public sealed class TraceRecord(TraceId traceId, long sequence)
     private const int SpanIdSetThreshold = 32;
     private HashSet<ulong>? _spanIds;
     private readonly List<ServiceSpanCount> _services = [];
+    // Service name to its place in _services: a trace can hold spans of thousands of services.
+    private readonly Dictionary<string, int> _serviceIndex = new(StringComparer.Ordinal);
+    // The resources and scopes this trace has paid for: each is charged once per trace that holds it, so
+    // one evicted from the store's tables is still counted while any trace keeps it alive.
+    private readonly HashSet<object> _charged = new(ReferenceEqualityComparer.Instance);
 
     public TraceId TraceId { get; } = traceId;
 
@@ -38,7 +43,10 @@ public sealed class TraceRecord(TraceId traceId, long sequence)
 
     public int SpanCount => _spans.Count;
 
-    internal SpanAddResult TryAdd(SpanRecord span, int maxSpans, long version)
+    /// <summary>Estimated bytes this trace keeps alive, spans and the resources and scopes they refer to.</summary>
+    public long EstimatedBytes { get; private set; } = TelemetrySize.TraceOverhead;
+
+    internal SpanAddResult TryAdd(SpanRecord span, long spanBytes, int maxSpans, long version)
     {
         if (ContainsSpan(span.SpanId))
         {
@@ -63,6 +71,17 @@ public sealed class TraceRecord(TraceId traceId, long sequence)
             _spanIds = [.. _spans.Select(s => s.SpanId)];
         }
         Version = version;
+        EstimatedBytes += spanBytes;
+        if (_charged.Add(span.Resource))
+        {
+            EstimatedBytes += TelemetrySize.SetEntry + span.Resource.EstimatedBytes;
+        }
+
+        if (_charged.Add(span.Scope))
+        {
+            EstimatedBytes += TelemetrySize.SetEntry + TelemetrySize.Of(span.Scope);
+        }
+
         StartUnixNano = Math.Min(StartUnixNano, span.StartUnixNano);
         EndUnixNano = Math.Max(EndUnixNano, span.EndUnixNano);
         HasError |= span.StatusCode == SpanStatusCode.Error;
@@ -98,15 +117,14 @@ public sealed class TraceRecord(TraceId traceId, long sequence)
 
     private void CountService(string serviceName)
     {
-        for (var i = 0; i < _services.Count; i++)
+        if (_serviceIndex.TryGetValue(serviceName, out var index))
         {
-            if (_services[i].ServiceName == serviceName)
-            {
-                _services[i] = _services[i] with { SpanCount = _services[i].SpanCount + 1 };
-                return;
-            }
+            _services[index] = _services[index] with { SpanCount = _services[index].SpanCount + 1 };
+            return;
         }
 
+        _serviceIndex.Add(serviceName, _services.Count);
+        EstimatedBytes += TelemetrySize.SetEntry * 2;
         _services.Add(new ServiceSpanCount(serviceName, 1));
     }
 

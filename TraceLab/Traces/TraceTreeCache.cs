@@ -5,9 +5,10 @@ namespace DistributedTracing.TraceLab.Traces;
 /// <summary>
 /// The last few call trees built, so opening spans of one large trace, one after another, does not
 /// rebuild its 100,000-node tree on every click. A trace's spans only ever grow, so its id and span
-/// count name one version of its tree.
+/// count name one version of its tree. A tree whose trace the store has evicted is dropped, so the
+/// cache never keeps spans alive past the store's memory budget.
 /// </summary>
-public sealed class TraceTreeCache
+public sealed class TraceTreeCache(TelemetryStore store)
 {
     private const int Capacity = 4;
 
@@ -36,6 +37,17 @@ public sealed class TraceTreeCache
             while (_entries.Count > Capacity)
             {
                 _entries.RemoveLast();
+            }
+
+            for (var entry = _entries.First; entry is not null;)
+            {
+                var next = entry.Next;
+                if (!store.ContainsTrace(entry.Value.TraceId))
+                {
+                    _entries.Remove(entry);
+                }
+
+                entry = next;
             }
         }
 

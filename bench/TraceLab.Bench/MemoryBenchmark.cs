@@ -8,9 +8,12 @@ namespace DistributedTracing.TraceLab.Bench;
 /// </summary>
 public static class MemoryBenchmark
 {
-    public sealed record Result(long BaselineBytes, long FilledBytes, long RetainedSpans)
+    /// <param name="EstimatedSpanBytes">What the store charged its span budget (GET /api/store), to set against the real growth.</param>
+    public sealed record Result(long BaselineBytes, long FilledBytes, long RetainedSpans, long EstimatedSpanBytes)
     {
         public double BytesPerSpan => (FilledBytes - BaselineBytes) / (double)RetainedSpans;
+
+        public double EstimatedBytesPerSpan => EstimatedSpanBytes / (double)RetainedSpans;
     }
 
     public static async Task<Result> RunAsync(int maxTraceCount, int spansPerTrace, int attributesPerSpan)
@@ -37,7 +40,8 @@ public static class MemoryBenchmark
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TraceLabProcess.Token);
         var list = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync("/api/traces?limit=1"))!;
         var retainedTraces = (int)list["total"]!;
-        return new Result(baseline, lab.ResidentBytes(), (long)retainedTraces * spansPerTrace);
+        var store = System.Text.Json.Nodes.JsonNode.Parse(await api.GetStringAsync("/api/store"))!;
+        return new Result(baseline, lab.ResidentBytes(), (long)retainedTraces * spansPerTrace, (long)store["usage"]!["spanBytes"]!);
     }
 
     private static async Task PostAsync(HttpClient client, byte[] body)

@@ -1,5 +1,7 @@
+using DistributedTracing.TraceLab.Configuration;
 using DistributedTracing.TraceLab.Telemetry;
 using DistributedTracing.TraceLab.Traces;
+using Microsoft.Extensions.Options;
 
 namespace DistributedTracing.TraceLab.Tests;
 
@@ -73,25 +75,46 @@ public sealed class TraceTreeTests
     }
 
     [Fact]
-    public void The_cache_rebuilds_a_tree_only_when_its_trace_has_grown()
+    public void The_cache_rebuilds_a_tree_only_when_its_trace_has_grown_and_forgets_evicted_traces()
     {
-        static TraceSnapshot Snapshot(params SpanRecord[] spans) => new(Trace, 0, 100, false, 0, spans[0], [], spans);
-        var cache = new TraceTreeCache();
+        using var store = new TelemetryStore(Options.Create(new TraceLabOptions { TelemetryLimits = { MaxTraceCount = 3 } }));
+        var cache = new TraceTreeCache(store);
         var root = Span(1, 0, "a", "root", 0);
         var child = Span(2, 1, "a", "child", 10);
+        store.AddSpans([root]);
 
-        var first = cache.Get(Snapshot(root));
-        Assert.Same(first, cache.Get(Snapshot(root)));
-        var grown = cache.Get(Snapshot(root, child));
+        var first = cache.Get(store.GetTrace(Trace)!);
+        Assert.Same(first, cache.Get(store.GetTrace(Trace)!));
+        store.AddSpans([child]);
+        var grown = cache.Get(store.GetTrace(Trace)!);
         Assert.NotSame(first, grown);
         Assert.Equal(["root", "child"], grown.Nodes.Select(n => n.Span.Name));
+        Assert.Same(grown, cache.Get(store.GetTrace(Trace)!));
 
-        // Only the last few trees are kept.
-        for (var i = 0; i < 10; i++)
+        // Once the store evicts the trace, the cache lets its tree go too, so nothing outlives the store's budget.
+        var snapshot = store.GetTrace(Trace)!;
+        for (var i = 0; i < 3; i++)
         {
-            cache.Get(new TraceSnapshot(new TraceId(9, (ulong)i), 0, 1, false, 0, root, [], [root]));
+            var other = new TraceId(9, (ulong)i + 1);
+            store.AddSpans([OtherTraceSpan(other)]);
+            cache.Get(store.GetTrace(other)!);
         }
 
-        Assert.NotSame(grown, cache.Get(Snapshot(root, child)));
+        Assert.Null(store.GetTrace(Trace));
+        Assert.NotSame(grown, cache.Get(snapshot));
     }
+
+    private static SpanRecord OtherTraceSpan(TraceId traceId) => new()
+    {
+        TraceId = traceId,
+        SpanId = 1,
+        ParentSpanId = 0,
+        Name = "other",
+        Kind = SpanKind.Internal,
+        StartUnixNano = 0,
+        EndUnixNano = 10,
+        Resource = new TelemetryResource("b", null, []),
+        Scope = Scope,
+        Attributes = CompactAttributes.Empty,
+    };
 }

@@ -68,6 +68,8 @@ public static class JaegerJsonReader
             }
         }
 
+        // Found by key, not by scanning each process's scopes: a file may hold thousands of them.
+        var scopes = new Dictionary<(string ProcessId, string Name, string Version), ScopeSpans>();
         var index = 0;
         foreach (var span in spans.EnumerateArray())
         {
@@ -80,11 +82,11 @@ public static class JaegerJsonReader
             }
 
             var (otlpSpan, scopeName, scopeVersion) = ReadSpan(span, spanWhere);
-            var scope = resourceSpans.ScopeSpans.FirstOrDefault(s => s.Scope.Name == scopeName && s.Scope.Version == scopeVersion);
-            if (scope is null)
+            if (!scopes.TryGetValue((processId, scopeName, scopeVersion), out var scope))
             {
                 scope = new ScopeSpans { Scope = new InstrumentationScope { Name = scopeName, Version = scopeVersion } };
                 resourceSpans.ScopeSpans.Add(scope);
+                scopes.Add((processId, scopeName, scopeVersion), scope);
             }
 
             scope.Spans.Add(otlpSpan);

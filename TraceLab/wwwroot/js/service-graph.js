@@ -5,12 +5,25 @@ import { element } from './api.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
+// More boxes than this would not be readable, and drawing stays quick however many services a trace has.
+export const MAX_GRAPH_SERVICES = 30;
+
 export function serviceGraph(trace, colors) {
-  const services = [...colors.keys()];
+  const all = [...colors.keys()];
+  const shown = new Set(all.slice(0, MAX_GRAPH_SERVICES));
+  const hidden = all.length - shown.size;
+  // Services past the cap share one box, so every hop still has somewhere to go.
+  const rest = `${hidden} more service${hidden === 1 ? '' : 's'}`;
+  const boxOf = service => shown.has(service) ? service : rest;
+  const fill = service => colors.get(service) ?? '#6b7280';
+  const services = hidden ? [...shown, rest] : [...shown];
   const edges = new Map();
+  const next = new Map(services.map(s => [s, new Set()]));
   for (const hop of trace.hops) {
-    const key = `${hop.fromService}\u0000${hop.toService}\u0000${hop.carrierLabel}`;
-    edges.set(key, { from: hop.fromService, to: hop.toService, label: hop.carrierLabel, count: (edges.get(key)?.count ?? 0) + 1 });
+    const from = boxOf(hop.fromService), to = boxOf(hop.toService);
+    const key = `${from}\u0000${to}\u0000${hop.carrierLabel}`;
+    edges.set(key, { from, to, label: hop.carrierLabel, count: (edges.get(key)?.count ?? 0) + 1 });
+    next.get(from)?.add(to);
   }
 
   // Layers by breadth-first distance from the first service.
@@ -18,8 +31,8 @@ export function serviceGraph(trace, colors) {
   const queue = [services[0]];
   while (queue.length) {
     const from = queue.shift();
-    for (const edge of edges.values()) {
-      if (edge.from === from && !layer.has(edge.to)) { layer.set(edge.to, layer.get(from) + 1); queue.push(edge.to); }
+    for (const to of next.get(from) ?? []) {
+      if (!layer.has(to)) { layer.set(to, layer.get(from) + 1); queue.push(to); }
     }
   }
   for (const service of services) if (!layer.has(service)) layer.set(service, 0);
@@ -71,10 +84,12 @@ export function serviceGraph(trace, colors) {
     node('text', { x: dx === 0 ? lx + 8 : lx, y: dy === 0 ? ly - 8 : ly - 4, 'text-anchor': dy === 0 ? 'middle' : 'start', class: 'edge-label', 'data-edge': `${edge.from}->${edge.to}` }, `${edge.label} ×${edge.count}`);
   }
   for (const [service, { x, y }] of position) {
-    node('rect', { x: x - boxWidth(service) / 2, y: y - 16, width: boxWidth(service), height: 32, rx: 6, fill: colors.get(service) });
+    node('rect', { x: x - boxWidth(service) / 2, y: y - 16, width: boxWidth(service), height: 32, rx: 6, fill: fill(service) });
     node('text', { x, y: y + 5, 'text-anchor': 'middle', fill: '#fff', class: 'node-label', 'data-service': service }, service);
   }
-  return element('figure', { class: 'graph' }, svg, element('figcaption', { class: 'muted' }, 'Services of this trace; each arrow is where context crossed, and what carried it.'));
+  const caption = 'Services of this trace; each arrow is where context crossed, and what carried it.' +
+    (hidden ? ` The first ${shown.size} of ${all.length} services have a box each; the other ${hidden} share one.` : '');
+  return element('figure', { class: 'graph' }, svg, element('figcaption', { class: 'muted' }, caption));
 }
 
 // Jaeger's critical path: from the root, the last child to finish before the cursor is on the path; recurse
