@@ -26,7 +26,8 @@ public static partial class DurationParser
         text = text.Trim();
         if (bareNumberIsMilliseconds && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms))
         {
-            if (ms < 0 || double.IsNaN(ms) || ms > long.MaxValue / 1e6)
+            // long.MaxValue as a double rounds up to 2^63, which no long holds: the bound is exclusive.
+            if (ms < 0 || double.IsNaN(ms) || ms * 1e6 >= long.MaxValue)
             {
                 return false;
             }
@@ -55,7 +56,7 @@ public static partial class DurationParser
             };
         }
 
-        if (total > long.MaxValue)
+        if (total >= long.MaxValue)
         {
             return false;
         }

@@ -100,10 +100,22 @@ public static class TraceMapper
     /// <summary>Nested maps become JSON objects; everything else serializes as it is.</summary>
     public static object? ToJsonValue(object? value) => value switch
     {
-        TelemetryAttribute[] map => map.ToDictionary(a => a.Key, a => ToJsonValue(a.Value)),
+        TelemetryAttribute[] map => ToJsonObject(map),
         object?[] array => array.Select(ToJsonValue).ToArray(),
         _ => value,
     };
+
+    // Ingest keeps one value per key in a map; should a key come twice anyway, the last wins, as when OTLP JSON is read.
+    private static Dictionary<string, object?> ToJsonObject(TelemetryAttribute[] map)
+    {
+        var json = new Dictionary<string, object?>(map.Length, StringComparer.Ordinal);
+        foreach (var (key, value) in map)
+        {
+            json[key] = ToJsonValue(value);
+        }
+
+        return json;
+    }
 
     public static string KindName(SpanKind kind) => kind switch
     {

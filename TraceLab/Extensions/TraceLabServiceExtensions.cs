@@ -67,6 +67,8 @@ public static class TraceLabServiceExtensions
         });
         services.AddBrowserTokenAuthentication();
         services.AddProblemDetails();
+        services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddHealthChecks();
         services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);

@@ -37,15 +37,58 @@ public sealed class OtlpAttributeConverter(TelemetryStore store)
 
     public TelemetryAttribute[] Convert(RepeatedField<KeyValue> source) => Convert(source, out _);
 
-    public object? ConvertValue(AnyValue? value) => value?.ValueCase switch
+    /// <summary>A value as stored: see <see cref="AttributeNesting"/> for arrays and maps nested too deep.</summary>
+    public object? ConvertValue(AnyValue? value) => ConvertValue(value, depth: 0);
+
+    private object? ConvertValue(AnyValue? value, int depth) => value?.ValueCase switch
     {
         AnyValue.ValueOneofCase.StringValue => Truncate(value.StringValue),
         AnyValue.ValueOneofCase.BoolValue => value.BoolValue ? BoxedTrue : BoxedFalse,
         AnyValue.ValueOneofCase.IntValue => value.IntValue,
         AnyValue.ValueOneofCase.DoubleValue => value.DoubleValue,
         AnyValue.ValueOneofCase.BytesValue => value.BytesValue.ToByteArray(),
-        AnyValue.ValueOneofCase.ArrayValue => value.ArrayValue.Values.Select(ConvertValue).ToArray(),
-        AnyValue.ValueOneofCase.KvlistValue => Convert(value.KvlistValue.Values),
+        // Past the limit the rest is kept as JSON text, as OpenTelemetry maps arrays and maps for formats without them.
+        AnyValue.ValueOneofCase.ArrayValue or AnyValue.ValueOneofCase.KvlistValue when depth == AttributeNesting.MaxDepth =>
+            Truncate(TelemetryAttribute.FormatValue(ToPlainValue(value))),
+        AnyValue.ValueOneofCase.ArrayValue => value.ArrayValue.Values.Select(v => ConvertValue(v, depth + 1)).ToArray(),
+        AnyValue.ValueOneofCase.KvlistValue => ConvertMap(value.KvlistValue.Values, depth + 1),
+        _ => null,
+    };
+
+    /// <summary>
+    /// OTLP asks for unique keys in a map but nothing enforces it. As in OTLP's JSON mapping, where a map
+    /// is a JSON object, the last value of a key wins; the key keeps its first place.
+    /// </summary>
+    private TelemetryAttribute[] ConvertMap(RepeatedField<KeyValue> source, int depth)
+    {
+        var map = new List<TelemetryAttribute>(Math.Min(source.Count, Limits.MaxAttributeCount));
+        var places = source.Count > 1 ? new Dictionary<string, int>(StringComparer.Ordinal) : null;
+        foreach (var pair in source)
+        {
+            if (places is not null && places.TryGetValue(pair.Key, out var place))
+            {
+                map[place] = map[place] with { Value = ConvertValue(pair.Value, depth) };
+            }
+            else if (map.Count < Limits.MaxAttributeCount)
+            {
+                places?.Add(pair.Key, map.Count);
+                map.Add(new TelemetryAttribute(store.Strings.Intern(pair.Key), ConvertValue(pair.Value, depth)));
+            }
+        }
+
+        return [.. map];
+    }
+
+    /// <summary>A value without interned keys or limits, only to be written as text.</summary>
+    private static object? ToPlainValue(AnyValue? value) => value?.ValueCase switch
+    {
+        AnyValue.ValueOneofCase.StringValue => value.StringValue,
+        AnyValue.ValueOneofCase.BoolValue => value.BoolValue,
+        AnyValue.ValueOneofCase.IntValue => value.IntValue,
+        AnyValue.ValueOneofCase.DoubleValue => value.DoubleValue,
+        AnyValue.ValueOneofCase.BytesValue => value.BytesValue.ToByteArray(),
+        AnyValue.ValueOneofCase.ArrayValue => value.ArrayValue.Values.Select(ToPlainValue).ToArray(),
+        AnyValue.ValueOneofCase.KvlistValue => value.KvlistValue.Values.Select(p => new TelemetryAttribute(p.Key, ToPlainValue(p.Value))).ToArray(),
         _ => null,
     };
 

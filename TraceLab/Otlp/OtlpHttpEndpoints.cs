@@ -117,7 +117,7 @@ public static class OtlpHttpEndpoints
     {
         try
         {
-            return OtlpJson.Parse<TRequest>(body.IsSingleSegment ? body.FirstSpan : body.ToArray());
+            return OtlpJson.Parse<TRequest>(body.IsSingleSegment ? body.First : body.ToArray());
         }
         catch (FormatException ex)
         {

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Net.Http.Headers;
 
 namespace DistributedTracing.TraceLab.Otlp;
 
@@ -12,11 +13,17 @@ public static class OtlpHttpResponses
     public const string ProtobufContentType = "application/x-protobuf";
     public const string JsonContentType = "application/json";
 
-    public static bool IsJson(HttpRequest request) =>
-        request.ContentType is { } type && type.StartsWith(JsonContentType, StringComparison.OrdinalIgnoreCase);
+    public static bool IsJson(HttpRequest request) => HasMediaType(request, JsonContentType);
 
-    public static bool IsProtobuf(HttpRequest request) =>
-        request.ContentType is { } type && type.StartsWith(ProtobufContentType, StringComparison.OrdinalIgnoreCase);
+    public static bool IsProtobuf(HttpRequest request) => HasMediaType(request, ProtobufContentType);
+
+    /// <summary>
+    /// The media type exactly (parameters such as charset allowed): a prefix match would take
+    /// <c>application/jsonx</c> for JSON. Type names are case-insensitive (RFC 9110).
+    /// </summary>
+    public static bool HasMediaType(HttpRequest request, string mediaType) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) &&
+        parsed.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase);
 
     public static Task WriteMessageAsync(HttpContext context, IMessage message)
     {

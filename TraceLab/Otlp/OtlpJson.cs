@@ -19,42 +19,37 @@ public static class OtlpJson
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatEnumsAsIntegers(true));
 
     /// <exception cref="FormatException">The body is not OTLP JSON; the message says why.</exception>
-    public static T Parse<T>(ReadOnlySpan<byte> utf8Json)
+    public static T Parse<T>(ReadOnlyMemory<byte> utf8Json)
         where T : IMessage<T>, new()
     {
-        JsonNode? root;
-        try
+        string rewritten;
+        using (var document = StrictJson.Parse(utf8Json))
         {
-            root = JsonNode.Parse(utf8Json, documentOptions: new JsonDocumentOptions { MaxDepth = 128 });
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"the body is not valid JSON: {ex.Message}", ex);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException("the body must be a JSON object");
+            }
+
+            var root = JsonObject.Create(document.RootElement)!;
+            RewriteIds(root, HexToBase64);
+            rewritten = root.ToJsonString();
         }
 
-        if (root is not JsonObject)
-        {
-            throw new FormatException("the body must be a JSON object");
-        }
-
-        RewriteIds(root, HexToBase64);
         try
         {
-            return Parser.Parse<T>(root.ToJsonString());
+            return Parser.Parse<T>(rewritten);
         }
-        catch (InvalidProtocolBufferException ex)
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or OverflowException or ArgumentException)
         {
-            throw new FormatException($"the JSON does not match the OTLP message: {ex.Message}", ex);
-        }
-        catch (InvalidJsonException ex)
-        {
+            // Google.Protobuf reports a number out of its field's range as an overflow or argument error.
             throw new FormatException($"the JSON does not match the OTLP message: {ex.Message}", ex);
         }
     }
 
     public static string Format(IMessage message)
     {
-        var root = JsonNode.Parse(Formatter.Format(message))!;
+        // What ingest keeps nests deeper than System.Text.Json's default of 64 levels when written as OTLP JSON.
+        var root = JsonNode.Parse(Formatter.Format(message), documentOptions: new JsonDocumentOptions { MaxDepth = StrictJson.MaxDepth })!;
         RewriteIds(root, Base64ToHex);
         return root.ToJsonString();
     }

@@ -80,9 +80,45 @@ public sealed class OtlpBadInputTests : IAsyncLifetime
         AssertStoreEmpty();
     }
 
+    public static TheoryData<string, string> UnreadableJson => new()
+    {
+        // Valid JSON syntax that no later reader could agree on or write out again.
+        { "{\"resourceSpans\":[],\"resourceSpans\":[]}", "resourceSpans" },
+        { SpanJson("\"name\":\"\\ud800\""), "lone surrogate" },
+        { SpanJson("\"name\":\"ok\",\"attributes\":[{\"key\":\"\\udc00\",\"value\":{\"stringValue\":\"x\"}}]"), "lone surrogate" },
+        // Numbers beyond their field's range.
+        { SpanJson("\"name\":\"x\",\"kind\":4294967296"), "OTLP" },
+        { SpanJson("\"name\":\"x\",\"flags\":-1"), "OTLP" },
+        { SpanJson("\"name\":\"x\",\"droppedAttributesCount\":1e99"), "OTLP" },
+        { SpanJson("\"name\":\"x\",\"attributes\":[{\"key\":\"n\",\"value\":{\"intValue\":\"9223372036854775808\"}}]"), "OTLP" },
+        { SpanJson("\"name\":\"x\",\"startTimeUnixNano\":\"99999999999999999999999\""), "OTLP" },
+    };
+
+    /// <summary>An OTLP/JSON export of one otherwise valid span, with the given members added.</summary>
+    private static string SpanJson(string members)
+    {
+        var start = OtlpRequests.Now;
+        return $$"""
+            {"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
+              "startTimeUnixNano":"{{start}}","endTimeUnixNano":"{{start + 1000}}",{{members}}}]}]}]}
+            """;
+    }
+
+    [Theory]
+    [MemberData(nameof(UnreadableJson))]
+    public async Task Json_that_cannot_be_read_back_is_400(string body, string expected)
+    {
+        var (status, message) = await PostAsync(new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains(expected, message);
+        AssertStoreEmpty();
+    }
+
     [Theory]
     [InlineData("text/plain")]
     [InlineData("application/xml")]
+    [InlineData("application/jsonx")]
+    [InlineData("application/x-protobuf-but-not")]
     public async Task Wrong_content_type_is_415(string contentType)
     {
         var (status, message) = await PostAsync(Raw(Encoding.UTF8.GetBytes("hello"), contentType));

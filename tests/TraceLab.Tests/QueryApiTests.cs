@@ -24,7 +24,17 @@ public sealed class QueryApiTests : IAsyncLifetime
     [InlineData("/api/traces?sort=color", HttpStatusCode.BadRequest, "sort")]
     [InlineData("/api/traces?limit=0", HttpStatusCode.BadRequest, "limit")]
     [InlineData("/api/traces?offset=-1", HttpStatusCode.BadRequest, "offset")]
-    [InlineData("/api/traces?limit=abc", HttpStatusCode.BadRequest, null)]
+    [InlineData("/api/traces?limit=abc", HttpStatusCode.BadRequest, "limit")]
+    [InlineData("/api/traces?limit=99999999999", HttpStatusCode.BadRequest, "limit")]
+    [InlineData("/api/traces?limit=10001", HttpStatusCode.BadRequest, "limit")]
+    [InlineData("/api/traces?offset=99999999999", HttpStatusCode.BadRequest, "offset")]
+    [InlineData("/api/traces?errorsOnly=maybe", HttpStatusCode.BadRequest, "maybe")]
+    [InlineData("/api/traces?minDuration=1e400", HttpStatusCode.BadRequest, "minDuration")]
+    [InlineData("/api/traces?maxDuration=9223372036854.775807", HttpStatusCode.BadRequest, "maxDuration")]
+    [InlineData("/api/traces?maxDuration=NaN", HttpStatusCode.BadRequest, "maxDuration")]
+    [InlineData("/api/traces/matches?minDuration=2562048h", HttpStatusCode.BadRequest, "minDuration")]
+    [InlineData("/api/logs?limit=2147483647", HttpStatusCode.BadRequest, "limit")]
+    [InlineData("/api/logs?after=99999999999999999999", HttpStatusCode.BadRequest, "after")]
     [InlineData("/api/logs?traceId=xyz", HttpStatusCode.BadRequest, "32 hex digits")]
     [InlineData("/api/logs?spanId=123", HttpStatusCode.BadRequest, "16 hex digits")]
     [InlineData("/api/logs?level=loud", HttpStatusCode.BadRequest, "level")]
@@ -45,23 +55,47 @@ public sealed class QueryApiTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/jaeger/api/traces/xyz", 400)]
-    [InlineData("/jaeger/api/traces/0123456789abcdef0123456789abcdef", 404)]
-    [InlineData("/jaeger/api/traces?minDuration=fast", 400)]
-    [InlineData("/jaeger/api/traces?start=yesterday", 400)]
-    [InlineData("/jaeger/api/traces?lookback=forever", 400)]
-    [InlineData("/jaeger/api/traces?limit=-5", 400)]
-    [InlineData("/jaeger/api/traces?tags=%7Bbroken", 400)]
-    [InlineData("/jaeger/api/traces?tags=key%3D%22unterminated", 400)]
-    [InlineData("/jaeger/api/operations", 400)]
-    public async Task Jaeger_errors_use_jaegers_envelope(string url, int code)
+    [InlineData("/jaeger/api/traces/xyz", 400, "trace id")]
+    [InlineData("/jaeger/api/traces/0123456789abcdef0123456789abcdef", 404, "not found")]
+    [InlineData("/jaeger/api/traces?minDuration=fast", 400, "minDuration")]
+    [InlineData("/jaeger/api/traces?maxDuration=2562048h", 400, "maxDuration")]
+    [InlineData("/jaeger/api/traces?start=yesterday", 400, "start")]
+    [InlineData("/jaeger/api/traces?start=9223372036854775807", 400, "2262")]
+    [InlineData("/jaeger/api/traces?end=9223372036854776", 400, "2262")]
+    [InlineData("/jaeger/api/traces?lookback=forever", 400, "lookback")]
+    [InlineData("/jaeger/api/traces?lookback=2147483647d", 400, "106751 days")]
+    [InlineData("/jaeger/api/traces?lookback=106752d", 400, "106751 days")]
+    [InlineData("/jaeger/api/traces?limit=-5", 400, "limit")]
+    [InlineData("/jaeger/api/traces?limit=2147483647", 400, "1 to 1500")]
+    [InlineData("/jaeger/api/traces?limit=1501", 400, "1 to 1500")]
+    [InlineData("/jaeger/api/traces?tags=%7Bbroken", 400, "tags")]
+    [InlineData("/jaeger/api/traces?tags=%5B1%5D", 400, "key=value")]
+    [InlineData("/jaeger/api/traces?tags=%7B%22a%22%3A%22%5Cud800%22%7D", 400, "lone surrogate")]
+    [InlineData("/jaeger/api/traces?tags=key%3D%22unterminated", 400, "closing quote")]
+    [InlineData("/jaeger/api/operations", 400, "service")]
+    public async Task Jaeger_errors_use_jaegers_envelope(string url, int code, string message)
     {
         using var response = await _server.Api.GetAsync(url);
         Assert.Equal(code, (int)response.StatusCode);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Null(body["data"]);
         Assert.Equal(code, (int)body["errors"]![0]!["code"]!);
-        Assert.False(string.IsNullOrEmpty(body["errors"]![0]!["msg"].Str()));
+        Assert.Contains(message, body["errors"]![0]!["msg"].Str());
+    }
+
+    [Theory]
+    [InlineData("limit=1500")]
+    [InlineData("start=0&end=9223372036854775")]
+    [InlineData("lookback=106751d")]
+    [InlineData("lookback=2562047h")]
+    [InlineData("end=0&lookback=106751d")]
+    public async Task Jaeger_searches_at_the_edges_of_their_ranges(string query)
+    {
+        var traceId = OtlpRequests.NewTraceId();
+        await _server.PostTracesOkAsync(OtlpRequests.Traces("edge-svc", OtlpRequests.Span(traceId, OtlpRequests.NewSpanId(), null, "op")));
+        var found = await _server.Api.GetJsonAsync($"/jaeger/api/traces?service=edge-svc&{query}");
+        var expected = query.StartsWith("end=0", StringComparison.Ordinal) ? 0 : 1;
+        Assert.Equal(expected, found["data"].Arr().Count);
     }
 
     [Fact]

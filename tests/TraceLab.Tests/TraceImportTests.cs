@@ -114,6 +114,10 @@ public sealed class TraceImportTests : IAsyncLifetime
     [InlineData("{\"data\": [{\"traceID\": \"ab\", \"spans\": [{\"traceID\": \"ab\", \"spanID\": \"1\", \"operationName\": \"a\", \"startTime\": \"yesterday\", \"duration\": 1, \"processID\": \"p1\"}], \"processes\": {\"p1\": {\"serviceName\": \"s\"}}}]}", "\"startTime\"")]
     [InlineData("{\"data\": [{\"traceID\": \"ab\", \"spans\": [{\"traceID\": \"ab\", \"spanID\": \"1\", \"operationName\": \"a\", \"startTime\": 1, \"duration\": 1, \"processID\": \"p1\", \"tags\": [{\"key\": \"n\", \"type\": \"int64\", \"value\": \"many\"}]}], \"processes\": {\"p1\": {\"serviceName\": \"s\"}}}]}", "does not fit its type 'int64'")]
     [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"0123456789abcdef0123456789abcdef\",\"spanId\":\"0000000000000000\",\"name\":\"zero\",\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"2\"}]}]}]}", "No span of the file could be kept")]
+    [InlineData("{\"resourceSpans\": [], \"resourceSpans\": []}", "resourceSpans")]
+    [InlineData("{\"data\": [{\"traceID\": \"\\ud800\", \"spans\": [], \"processes\": {}}]}", "lone surrogate")]
+    [InlineData("{\"data\": [{\"traceID\": \"ab\", \"spans\": [{\"traceID\": \"ab\", \"spanID\": \"1\", \"operationName\": \"a\", \"startTime\": 1, \"duration\": 1, \"processID\": \"p1\", \"tags\": [{\"key\": \"b\", \"type\": \"binary\", \"value\": null}]}], \"processes\": {\"p1\": {\"serviceName\": \"s\"}}}]}", "does not fit its type 'binary'")]
+    [InlineData("{\"data\": [{\"traceID\": \"ab\", \"spans\": [{\"traceID\": \"ab\", \"spanID\": \"1\", \"operationName\": \"a\", \"startTime\": 9223372036854775807, \"duration\": 1, \"processID\": \"p1\"}], \"processes\": {\"p1\": {\"serviceName\": \"s\"}}}]}", "beyond")]
     public async Task Malformed_files_get_a_clear_message(string file, string detail)
     {
         using var response = await _target.Api.PostAsync("/api/traces/import", new StringContent(file, Encoding.UTF8, "application/json"));
@@ -128,6 +132,8 @@ public sealed class TraceImportTests : IAsyncLifetime
     {
         using var text = await _target.Api.PostAsync("/api/traces/import", new StringContent("{}", Encoding.UTF8, "text/plain"));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        using var almostJson = await _target.Api.PostAsync("/api/traces/import", new StringContent("{}", Encoding.UTF8, "application/jsonx"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, almostJson.StatusCode);
 
         var large = "{\"resourceSpans\": [], \"padding\": \"" + new string('x', 300_000) + "\"}";
         using var tooLarge = await _target.Api.PostAsync("/api/traces/import", new StringContent(large, Encoding.UTF8, "application/json"));

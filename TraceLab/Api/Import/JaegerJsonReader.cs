@@ -243,7 +243,7 @@ public static class JaegerJsonReader
                 "bool" => new AnyValue { BoolValue = value.ValueKind == JsonValueKind.String ? bool.Parse(value.GetString()!) : value.GetBoolean() },
                 "int64" => new AnyValue { IntValue = value.ValueKind == JsonValueKind.String ? long.Parse(value.GetString()!, CultureInfo.InvariantCulture) : value.GetInt64() },
                 "float64" => new AnyValue { DoubleValue = value.ValueKind == JsonValueKind.String ? double.Parse(value.GetString()!, CultureInfo.InvariantCulture) : value.GetDouble() },
-                "binary" => new AnyValue { BytesValue = ByteString.FromBase64(value.GetString()!) },
+                "binary" => new AnyValue { BytesValue = ByteString.FromBase64(value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new FormatException("expected a base64 string")) },
                 "string" => new AnyValue { StringValue = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText() },
                 _ => throw new FormatException($"type '{type}' is not one of string, bool, int64, float64, binary"),
             };

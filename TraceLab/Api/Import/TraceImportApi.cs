@@ -22,7 +22,7 @@ public static class TraceImportApi
     private static async Task<IResult> ImportAsync(HttpRequest request, OtlpTraceIngest ingest, IOptions<TraceLabOptions> options, CancellationToken cancellationToken)
     {
         // A JSON content type also keeps other sites' forms out: a browser sends it cross-site only after a CORS check.
-        if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        if (!OtlpHttpResponses.IsJson(request))
         {
             return TypedResults.Problem(detail: "Send the file as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
         }
@@ -73,23 +73,11 @@ public static class TraceImportApi
     private static ExportTraceServiceRequest Parse(System.Buffers.ReadOnlySequence<byte> body)
     {
         using var payload = OtlpPayload.CopyOf(body);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(payload.Memory, new JsonDocumentOptions { MaxDepth = 128 });
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"it is not valid JSON ({ex.Message})", ex);
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            return root.ValueKind == JsonValueKind.Object && (root.TryGetProperty("resourceSpans", out _) || root.TryGetProperty("resource_spans", out _))
-                ? OtlpJson.Parse<ExportTraceServiceRequest>(payload.Span)
-                : JaegerJsonReader.Read(root);
-        }
+        using var document = StrictJson.Parse(payload.Memory);
+        var root = document.RootElement;
+        return root.ValueKind == JsonValueKind.Object && (root.TryGetProperty("resourceSpans", out _) || root.TryGetProperty("resource_spans", out _))
+            ? OtlpJson.Parse<ExportTraceServiceRequest>(payload.Memory)
+            : JaegerJsonReader.Read(root);
     }
 }
 

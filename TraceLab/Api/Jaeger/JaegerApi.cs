@@ -1,6 +1,4 @@
-using System.Globalization;
 using DistributedTracing.TraceLab.Telemetry;
-using Microsoft.AspNetCore.Mvc;
 
 namespace DistributedTracing.TraceLab.Api.Jaeger;
 
@@ -10,8 +8,6 @@ namespace DistributedTracing.TraceLab.Api.Jaeger;
 /// </summary>
 public static class JaegerApi
 {
-    private const int DefaultLimit = 100;
-
     public static RouteGroupBuilder MapJaegerApi(this RouteGroupBuilder jaeger)
     {
         jaeger.MapGet("/services", Services);
@@ -66,113 +62,17 @@ public static class JaegerApi
             .ThenBy(o => o.SpanKind, StringComparer.Ordinal)
             .ToList();
 
-    private static IResult FindTraces(
-        TelemetryStore store,
-        string? service,
-        string? operation,
-        string? tags,
-        [FromQuery(Name = "tag")] string[]? tag,
-        string? start,
-        string? end,
-        string? minDuration,
-        string? maxDuration,
-        string? limit,
-        string? lookback)
+    private static IResult FindTraces(TelemetryStore store, [AsParameters] JaegerTraceQuery query)
     {
-        var pairs = new List<KeyValuePair<string, string>>();
-        if (tags is not null)
+        if (!query.TryCreateFilter(out var filter, out var limit, out var error))
         {
-            if (!JaegerTagParser.TryParse(tags, out var parsed, out var tagError))
-            {
-                return Error(400, tagError!);
-            }
-
-            pairs.AddRange(parsed);
+            return Error(400, error);
         }
-
-        foreach (var single in tag ?? [])
-        {
-            var colon = single.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
-            {
-                return Error(400, $"tag '{single}' must be key:value");
-            }
-
-            pairs.Add(KeyValuePair.Create(single[..colon], single[(colon + 1)..]));
-        }
-
-        long? startNano = null, endNano = null, minNano = null, maxNano = null;
-        if (start is not null)
-        {
-            if (!long.TryParse(start, NumberStyles.None, CultureInfo.InvariantCulture, out var micros))
-            {
-                return Error(400, $"start '{start}' is not a time in microseconds since 1970");
-            }
-
-            startNano = micros * 1000;
-        }
-
-        if (end is not null)
-        {
-            if (!long.TryParse(end, NumberStyles.None, CultureInfo.InvariantCulture, out var micros))
-            {
-                return Error(400, $"end '{end}' is not a time in microseconds since 1970");
-            }
-
-            endNano = micros * 1000;
-        }
-
-        if (startNano is null && lookback is not null && lookback != "custom")
-        {
-            if (!TryParseLookback(lookback, out var lookbackNano))
-            {
-                return Error(400, $"lookback '{lookback}' is not a duration like 1h or 2d");
-            }
-
-            startNano = (endNano ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000) - lookbackNano;
-        }
-
-        if (minDuration is not null)
-        {
-            if (!DurationParser.TryParseNanoseconds(minDuration, false, out var nano))
-            {
-                return Error(400, $"minDuration '{minDuration}' is not a duration like 1.5ms or 2s");
-            }
-
-            minNano = nano;
-        }
-
-        if (maxDuration is not null)
-        {
-            if (!DurationParser.TryParseNanoseconds(maxDuration, false, out var nano))
-            {
-                return Error(400, $"maxDuration '{maxDuration}' is not a duration like 1.5ms or 2s");
-            }
-
-            maxNano = nano;
-        }
-
-        var take = DefaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take < 1))
-        {
-            return Error(400, $"limit '{limit}' is not a positive number");
-        }
-
-        var filter = new TraceFilter
-        {
-            Service = string.IsNullOrEmpty(service) ? null : service,
-            Operation = string.IsNullOrEmpty(operation) ? null : operation,
-            Attributes = pairs,
-            StartFromUnixNano = startNano,
-            StartToUnixNano = endNano,
-            MinDurationNano = minNano,
-            MaxDurationNano = maxNano,
-        };
 
         var traces = store.ReadTraces(all => all
             .Where(filter.Matches)
             .OrderByDescending(t => t.StartUnixNano)
-            .Take(take)
+            .Take(limit)
             .Select(t => t.Snapshot())
             .ToList());
         var data = traces.Select(JaegerConverter.ToJaeger).ToList();
@@ -195,16 +95,5 @@ public static class JaegerApi
         return store.GetTrace(id) is { } trace
             ? Ok(new[] { JaegerConverter.ToJaeger(trace) }, 1)
             : Error(404, "trace not found");
-    }
-
-    private static bool TryParseLookback(string lookback, out long nanoseconds)
-    {
-        if (lookback.EndsWith('d') && int.TryParse(lookback[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var days))
-        {
-            nanoseconds = days * 24L * 3600 * 1_000_000_000;
-            return true;
-        }
-
-        return DurationParser.TryParseNanoseconds(lookback, false, out nanoseconds);
     }
 }

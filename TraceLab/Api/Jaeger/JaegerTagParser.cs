@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
+using DistributedTracing.TraceLab.Otlp;
 
 namespace DistributedTracing.TraceLab.Api.Jaeger;
 
@@ -9,7 +11,7 @@ namespace DistributedTracing.TraceLab.Api.Jaeger;
 /// </summary>
 public static class JaegerTagParser
 {
-    public static bool TryParse(string tags, out List<KeyValuePair<string, string>> pairs, out string? error)
+    public static bool TryParse(string tags, out List<KeyValuePair<string, string>> pairs, [NotNullWhen(false)] out string? error)
     {
         pairs = [];
         error = null;
@@ -22,12 +24,12 @@ public static class JaegerTagParser
         return trimmed.StartsWith('{') ? TryParseJson(trimmed, pairs, out error) : TryParseLogfmt(trimmed, pairs, out error);
     }
 
-    private static bool TryParseJson(string json, List<KeyValuePair<string, string>> pairs, out string? error)
+    private static bool TryParseJson(string json, List<KeyValuePair<string, string>> pairs, [NotNullWhen(false)] out string? error)
     {
-        error = null;
         try
         {
-            using var document = JsonDocument.Parse(json);
+            // Only text that starts with '{' comes here, so valid JSON is an object.
+            using var document = StrictJson.Parse(Encoding.UTF8.GetBytes(json));
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 pairs.Add(KeyValuePair.Create(property.Name, property.Value.ValueKind == JsonValueKind.String
@@ -35,16 +37,17 @@ public static class JaegerTagParser
                     : property.Value.GetRawText()));
             }
 
+            error = null;
             return true;
         }
-        catch (JsonException ex)
+        catch (FormatException ex)
         {
             error = $"tags is not a JSON object of strings: {ex.Message}";
             return false;
         }
     }
 
-    private static bool TryParseLogfmt(string text, List<KeyValuePair<string, string>> pairs, out string? error)
+    private static bool TryParseLogfmt(string text, List<KeyValuePair<string, string>> pairs, [NotNullWhen(false)] out string? error)
     {
         error = null;
         var i = 0;
