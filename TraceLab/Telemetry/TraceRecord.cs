@@ -12,11 +12,14 @@ public sealed class TraceRecord(TraceId traceId, long sequence)
     private const int SpanIdSetThreshold = 32;
     private HashSet<ulong>? _spanIds;
     private readonly List<ServiceSpanCount> _services = [];
-    // Service name to its place in _services: a trace can hold spans of thousands of services.
-    private readonly Dictionary<string, int> _serviceIndex = new(StringComparer.Ordinal);
+    // Past a few services, service name to its place in _services: a trace can hold thousands of services.
+    private const int IndexThreshold = 8;
+    private Dictionary<string, int>? _serviceIndex;
     // The resources and scopes this trace has paid for: each is charged once per trace that holds it, so
-    // one evicted from the store's tables is still counted while any trace keeps it alive.
-    private readonly HashSet<object> _charged = new(ReferenceEqualityComparer.Instance);
+    // one evicted from the store's tables is still counted while any trace keeps it alive. A list while
+    // short (most traces have a handful), a set past the threshold.
+    private readonly List<object> _charged = [];
+    private HashSet<object>? _chargedSet;
 
     public TraceId TraceId { get; } = traceId;
 
@@ -72,12 +75,12 @@ public sealed class TraceRecord(TraceId traceId, long sequence)
         }
         Version = version;
         EstimatedBytes += spanBytes;
-        if (_charged.Add(span.Resource))
+        if (Charge(span.Resource))
         {
             EstimatedBytes += TelemetrySize.SetEntry + span.Resource.EstimatedBytes;
         }
 
-        if (_charged.Add(span.Scope))
+        if (Charge(span.Scope))
         {
             EstimatedBytes += TelemetrySize.SetEntry + TelemetrySize.Of(span.Scope);
         }
@@ -115,17 +118,69 @@ public sealed class TraceRecord(TraceId traceId, long sequence)
         return false;
     }
 
+    /// <summary>True the first time this trace holds <paramref name="shared"/>.</summary>
+    private bool Charge(object shared)
+    {
+        if (_chargedSet is not null)
+        {
+            return _chargedSet.Add(shared);
+        }
+
+        foreach (var charged in _charged)
+        {
+            if (ReferenceEquals(charged, shared))
+            {
+                return false;
+            }
+        }
+
+        _charged.Add(shared);
+        if (_charged.Count > IndexThreshold)
+        {
+            _chargedSet = new HashSet<object>(_charged, ReferenceEqualityComparer.Instance);
+        }
+
+        return true;
+    }
+
     private void CountService(string serviceName)
     {
-        if (_serviceIndex.TryGetValue(serviceName, out var index))
+        var index = FindService(serviceName);
+        if (index >= 0)
         {
             _services[index] = _services[index] with { SpanCount = _services[index].SpanCount + 1 };
             return;
         }
 
-        _serviceIndex.Add(serviceName, _services.Count);
+        _serviceIndex?.Add(serviceName, _services.Count);
         EstimatedBytes += TelemetrySize.SetEntry * 2;
         _services.Add(new ServiceSpanCount(serviceName, 1));
+        if (_serviceIndex is null && _services.Count > IndexThreshold)
+        {
+            _serviceIndex = new(StringComparer.Ordinal);
+            for (var i = 0; i < _services.Count; i++)
+            {
+                _serviceIndex.Add(_services[i].ServiceName, i);
+            }
+        }
+    }
+
+    private int FindService(string serviceName)
+    {
+        if (_serviceIndex is not null)
+        {
+            return _serviceIndex.TryGetValue(serviceName, out var index) ? index : -1;
+        }
+
+        for (var i = 0; i < _services.Count; i++)
+        {
+            if (_services[i].ServiceName == serviceName)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     internal TraceSnapshot Snapshot() => new(

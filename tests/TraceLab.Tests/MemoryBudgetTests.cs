@@ -174,7 +174,11 @@ public sealed class MemoryBudgetTests
     {
         // Counting services by scanning a list made this quadratic: 5 s for 60,000 services, about a minute for
         // these 200,000, all under the write lock. Linear, it takes a few seconds even on a busy machine.
-        await using var server = await TraceLabServer.StartAsync(new Dictionary<string, string?> { ["TraceLab:Otlp:MaxRequestBodySize"] = $"{64 * 1024 * 1024}" });
+        await using var server = await TraceLabServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["TraceLab:Otlp:MaxRequestBodySize"] = $"{64 * 1024 * 1024}",
+            ["TraceLab:TelemetryLimits:MaxSpansPerTrace"] = "200000",
+        });
         var traceId = OtlpRequests.NewTraceId();
         var request = new OpenTelemetry.Proto.Collector.Trace.V1.ExportTraceServiceRequest();
         for (var i = 0; i < 200_000; i++)
