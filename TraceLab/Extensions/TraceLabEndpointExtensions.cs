@@ -19,9 +19,10 @@ public static class TraceLabEndpointExtensions
         app.UseWhen(context => context.GetEndpointRole() == EndpointRole.Frontend, frontend => frontend.UseStaticFiles());
         app.UseEndpointRoles();
         app.UseMiddleware<OtlpApiKeyMiddleware>();
-        app.UseMiddleware<OtlpBodyReadLimitMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After every credential check: only a caller allowed to send a body waits for a turn to send it.
+        app.UseMiddleware<OtlpBodyReadLimitMiddleware>();
 
         app.MapGrpcService<OtlpTraceGrpcService>().OnlyOn(EndpointRole.OtlpGrpc);
         app.MapGrpcService<OtlpLogsGrpcService>().OnlyOn(EndpointRole.OtlpGrpc);

@@ -8,6 +8,8 @@ namespace DistributedTracing.TraceLab.Otlp;
 /// both OTLP listeners; the rest wait (holding no body beyond what Kestrel buffers per connection). Each
 /// export may hold up to MaxRequestBodySize inflated, so this, not the number of senders, bounds the
 /// memory of exports in flight. Runs after the API key check: a caller without the key never waits here.
+/// Endpoints of the frontend that read export-sized bodies (trace import) take their turn too, marked
+/// with <see cref="ReadsExportBodyMetadata"/>.
 /// An export that has not been read and ingested within <see cref="MaxExportTime"/> is cut off, so a few
 /// slow senders cannot hold every turn.
 /// </summary>
@@ -20,7 +22,7 @@ public sealed class OtlpBodyReadLimitMiddleware(RequestDelegate next, IOptions<T
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpointRole() == EndpointRole.Frontend)
+        if (context.GetEndpointRole() == EndpointRole.Frontend && context.GetEndpoint()?.Metadata.GetMetadata<ReadsExportBodyMetadata>() is null)
         {
             await next(context);
             return;
@@ -48,4 +50,10 @@ public sealed class OtlpBodyReadLimitMiddleware(RequestDelegate next, IOptions<T
     }
 
     public void Dispose() => _reads.Dispose();
+}
+
+/// <summary>Marks a frontend endpoint whose body is as large as an export, so it waits its turn with them.</summary>
+public sealed class ReadsExportBodyMetadata
+{
+    public static ReadsExportBodyMetadata Instance { get; } = new();
 }

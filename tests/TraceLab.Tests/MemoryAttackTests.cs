@@ -131,6 +131,34 @@ public sealed class MemoryAttackTests
     }
 
     [Fact]
+    public async Task Past_the_concurrent_read_limit_exports_and_imports_wait_for_a_turn()
+    {
+        await using var server = await TraceLabServer.StartAsync(new Dictionary<string, string?> { ["TraceLab:Otlp:MaxConcurrentBodyReads"] = "1" });
+        var uri = new Uri(server.OtlpHttpUrl);
+        Task<HttpResponseMessage> export, import;
+        using (var stalled = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            // One export that never finishes its body holds the only turn.
+            await stalled.ConnectAsync(IPAddress.Loopback, uri.Port);
+            await stalled.SendAsync(Encoding.ASCII.GetBytes($"POST /v1/traces HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Type: application/x-protobuf\r\n" +
+                $"x-otlp-api-key: {TraceLabServer.ApiKey}\r\nContent-Length: 1000\r\n\r\n0123456789"));
+            await Task.Delay(500);
+
+            export = server.PostTracesAsync(OtlpRequests.Traces("svc", OtlpRequests.Span(OtlpRequests.NewTraceId(), OtlpRequests.NewSpanId(), null, "waits")));
+            import = server.Api.PostAsync("/api/traces/import", new StringContent("{\"resourceSpans\":[]}", Encoding.UTF8, "application/json"));
+            await Task.Delay(1500);
+            Assert.False(export.IsCompleted, "an export was read while another held the only turn");
+            Assert.False(import.IsCompleted, "an import was read while an export held the only turn");
+        }
+
+        // The stalled sender goes away: both get their turn and an answer.
+        using var exported = await export.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(HttpStatusCode.OK, exported.StatusCode);
+        using var imported = await import.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True((int)imported.StatusCode < 500, $"{imported.StatusCode}");
+    }
+
+    [Fact]
     public async Task A_compressed_body_larger_than_the_limit_is_413_before_it_is_inflated()
     {
         await using var server = await TraceLabServer.StartAsync(new Dictionary<string, string?> { ["TraceLab:Otlp:MaxRequestBodySize"] = $"{1 * MiB}" });

@@ -15,7 +15,7 @@ public static class TraceImportApi
 {
     public static RouteGroupBuilder MapTraceImportApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/traces/import", ImportAsync);
+        api.MapPost("/traces/import", ImportAsync).WithMetadata(ReadsExportBodyMetadata.Instance);
         return api;
     }
 
