@@ -61,10 +61,15 @@ public static class OrdersApi
         for (var i = 0; i < body.Items.Count; i++)
         {
             var item = body.Items[i];
-            if (item is null || string.IsNullOrWhiteSpace(item.Sku) || item.Sku.Trim().Length > 64)
+            if (item is null)
             {
-                errors[$"items[{i}].sku"] = ["sku is required, up to 64 characters"];
+                errors[$"items[{i}]"] = ["an item is required"];
                 continue;
+            }
+
+            if (TextInput.Problem("sku", item.Sku, TextInput.MaxSkuLength) is { } skuProblem)
+            {
+                errors[$"items[{i}].sku"] = [skuProblem];
             }
 
             if (item.Quantity is < 1 or > 1000)

@@ -19,25 +19,38 @@ public static class UsersApi
 
     private static async Task<IResult> CreateUserAsync(CreateUserBody body, UsersClient users, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200)
-        {
-            errors["name"] = ["name is required, up to 200 characters"];
-        }
-
-        if (string.IsNullOrWhiteSpace(body.Email) || !MailAddress.TryCreate(body.Email, out _))
-        {
-            errors["email"] = ["email must be an email address"];
-        }
-
+        var errors = Validate(body);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var user = await users.CreateUserAsync(new CreateUserRequest { Name = body.Name, Email = body.Email }, cancellationToken: cancellationToken);
+        var request = new CreateUserRequest { Name = body.Name!.Trim(), Email = body.Email!.Trim() };
+        var user = await users.CreateUserAsync(request, cancellationToken: cancellationToken);
         return TypedResults.Created($"/api/users/{user.Id}", new UserResponse(user.Id, user.Name, user.Email));
     }
+
+    private static Dictionary<string, string[]> Validate(CreateUserBody body)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (TextInput.Problem("name", body.Name, TextInput.MaxNameLength) is { } nameProblem)
+        {
+            errors["name"] = [nameProblem];
+        }
+
+        // The length is checked before the address is parsed, so a huge value costs nothing to refuse.
+        var emailProblem = TextInput.Problem("email", body.Email, TextInput.MaxEmailLength)
+            ?? (IsPlainAddress(body.Email!.Trim()) ? null : "email must be an email address");
+        if (emailProblem is not null)
+        {
+            errors["email"] = [emailProblem];
+        }
+
+        return errors;
+    }
+
+    // MailAddress also takes "Ada <ada@example.com>"; UserService stores the bare address only.
+    private static bool IsPlainAddress(string email) => MailAddress.TryCreate(email, out var address) && address.Address == email;
 
     private static async Task<IResult> GetUserAsync(long id, UsersClient users, CancellationToken cancellationToken)
     {

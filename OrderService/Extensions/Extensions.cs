@@ -1,6 +1,7 @@
 using DistributedTracing.OrderService.Data;
 using DistributedTracing.OrderService.Messaging;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting.GrpcServer;
 using Microsoft.Extensions.Hosting.Messaging;
 
 namespace DistributedTracing.OrderService.Extensions;
@@ -17,7 +18,7 @@ public static class Extensions
         builder.AddRabbitMqConnection("messaging");
         builder.Services.AddSingleton<OrderEventPublisher>();
 
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<DataExceptionInterceptor>());
         // "_grpc" picks UserService's HTTP/2 endpoint (services__userservice__grpc__0).
         builder.Services.AddGrpcClient<UserService.Grpc.UserService.UserServiceClient>(o => o.Address = new Uri("http://_grpc.userservice"));
         return builder;

@@ -64,7 +64,9 @@ public sealed class OrderGrpcService(OrdersDbContext db, UsersClient users, Orde
 
     private static string? ItemProblem(OrderLine item, int index) => item switch
     {
-        _ when string.IsNullOrWhiteSpace(item.Sku) || item.Sku.Trim().Length > 64 => $"items[{index}].sku must be 1 to 64 characters",
+        // Never the sku itself: a detail goes back in grpc-message, which must stay short.
+        _ when string.IsNullOrWhiteSpace(item.Sku) || item.Sku.Trim().Length > 64 || item.Sku.Any(char.IsControl)
+            => $"items[{index}].sku must be 1 to 64 characters, none of them control characters",
         { Quantity: < 1 or > 1000 } => $"items[{index}].quantity must be 1 to 1000",
         { UnitPriceCents: < 0 or > 100_000_000 } => $"items[{index}].unit_price_cents must be 0 to 100000000",
         _ => null,

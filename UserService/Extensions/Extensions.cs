@@ -1,5 +1,6 @@
 using DistributedTracing.UserService.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting.GrpcServer;
 
 namespace DistributedTracing.UserService.Extensions;
 
@@ -11,7 +12,7 @@ public static class Extensions
             ?? throw new InvalidOperationException("ConnectionStrings:usersdb is not set.");
         builder.Services.AddDbContext<UsersDbContext>(options => options.UseNpgsql(connectionString));
         builder.Services.AddHostedService<UsersDbInitializer>();
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<DataExceptionInterceptor>());
         return builder;
     }
 }

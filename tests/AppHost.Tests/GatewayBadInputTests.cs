@@ -52,6 +52,60 @@ public sealed class GatewayBadInputTests(SharedAppFixture fixture)
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", response.Headers.GetValues("traceresponse").Single());
     }
 
+    /// <summary>C0 controls (NUL first), DEL and C1 controls, as JSON escapes.</summary>
+    public static TheoryData<string, int> UnprintableCharacters => new()
+    {
+        { "sku", 0x00 }, { "name", 0x00 }, { "email", 0x00 },
+        { "sku", 0x01 }, { "name", 0x0A }, { "email", 0x1B },
+        { "sku", 0x7F }, { "name", 0x85 }, { "email", 0x9F },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnprintableCharacters))]
+    public async Task Control_characters_are_refused_before_they_reach_a_service(string field, int character)
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var domain = field == "email" ? "@example.com" : "";
+        var (status, text) = await PostWithAsync(field, $"{marker}\\u{character:x4}x{domain}");
+
+        Assert.True(status == HttpStatusCode.BadRequest, $"{field} with U+{character:X4}: expected 400, got {(int)status}: {text}");
+        Assert.Contains("control characters", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(marker, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("grpcStatus", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("name", 0xD800)]
+    [InlineData("sku", 0xDC00)]
+    public async Task Lone_surrogates_are_refused_while_the_body_is_read(string field, int surrogate)
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var (status, text) = await PostWithAsync(field, $"{marker}\\u{surrogate:x4}x", expectFieldError: false);
+
+        Assert.True(status == HttpStatusCode.BadRequest, $"{field} with U+{surrogate:X4}: expected 400, got {(int)status}: {text}");
+        Assert.DoesNotContain(marker, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("grpcStatus", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("email", 100_000)]
+    [InlineData("email", 10_240)]
+    [InlineData("email", 321)]
+    [InlineData("name", 10_240)]
+    [InlineData("name", 201)]
+    [InlineData("sku", 10_240)]
+    [InlineData("sku", 65)]
+    public async Task Oversized_values_are_refused_without_being_echoed(string field, int length)
+    {
+        var value = field == "email" ? new string('a', length - "@example.com".Length) + "@example.com" : new string('a', length);
+        var (status, text) = await PostWithAsync(field, value);
+
+        Assert.True(status == HttpStatusCode.BadRequest, $"{field} of {length} characters: expected 400, got {(int)status}: {text[..Math.Min(text.Length, 500)]}");
+        Assert.Contains($"{field} must be at most", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('a', 60), text, StringComparison.Ordinal);
+        Assert.True(text.Length < 1024, $"a {text.Length}-character answer to a {length}-character {field}");
+    }
+
     [Fact]
     public async Task Good_requests_round_trip()
     {
@@ -68,5 +122,29 @@ public sealed class GatewayBadInputTests(SharedAppFixture fixture)
         Assert.Equal(13.5m, order["total"]!.GetValue<decimal>());
         var fetched = await App.Gateway.GetFromJsonAsync<JsonNode>(placed.Headers.Location!.OriginalString);
         Assert.Equal("mug", fetched!["items"]![0]!["sku"]!.GetValue<string>());
+    }
+
+    /// <summary>A create-user or place-order body with <paramref name="jsonValue"/> (JSON string content, escapes allowed) in <paramref name="field"/>.</summary>
+    private async Task<(HttpStatusCode Status, string Text)> PostWithAsync(string field, string jsonValue, bool expectFieldError = true)
+    {
+        var (path, body) = field switch
+        {
+            "sku" => ("/api/orders", $$"""{"userId":1,"items":[{"sku":"{{jsonValue}}","quantity":1,"unitPrice":1}]}"""),
+            "name" => ("/api/users", $$"""{"name":"{{jsonValue}}","email":"{{Guid.NewGuid():N}}@example.com"}"""),
+            "email" => ("/api/users", $$"""{"name":"X","email":"{{jsonValue}}"}"""),
+            _ => throw new ArgumentOutOfRangeException(nameof(field)),
+        };
+        using var response = await App.Gateway.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode == HttpStatusCode.BadRequest)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            if (expectFieldError)
+            {
+                Assert.NotNull(JsonNode.Parse(text)!["errors"]?[field == "sku" ? "items[0].sku" : field]);
+            }
+        }
+
+        return (response.StatusCode, text);
     }
 }
