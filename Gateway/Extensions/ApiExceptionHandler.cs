@@ -44,9 +44,17 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             ProblemDetails =
             {
                 Status = status,
-                Detail = rpc.Status.Detail,
+                Detail = Shorten(rpc.Status.Detail),
                 Extensions = { ["grpcStatus"] = rpc.StatusCode.ToString() },
             },
         });
     }
+
+    /// <summary>
+    /// A service's status detail, cut short: the services never echo input, but a detail from a part we
+    /// do not control (a proxy, a library) should not grow a REST answer either.
+    /// </summary>
+    private static string Shorten(string detail) => detail.Length <= MaxDetailLength ? detail : detail[..MaxDetailLength] + "…";
+
+    private const int MaxDetailLength = 200;
 }
