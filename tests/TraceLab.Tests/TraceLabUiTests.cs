@@ -118,11 +118,13 @@ public sealed class TraceLabUiTests
         await page.GetByLabel("Token").FillAsync("not-the-token");
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not this Trace Lab");
+        Assert.DoesNotContain("not-the-token", page.Url); // posted, not put in the URL
 
         await page.GetByLabel("Token").FillAsync(TraceLabServer.Token);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         // The URL alone (not a load event, which a page still opening its live feed may hold up under load).
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/traces$"));
+        Assert.DoesNotContain(TraceLabServer.Token, page.Url);
 
         await page.GotoAsync($"{server.FrontendUrl}/traces/0123456789abcdef0123456789abcdef");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("No trace 0123456789abcdef0123456789abcdef");
