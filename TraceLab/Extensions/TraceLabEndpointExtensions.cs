@@ -12,6 +12,7 @@ public static class TraceLabEndpointExtensions
     /// <summary>The middleware order and every route, each pinned to its listener.</summary>
     public static WebApplication MapTraceLab(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseStatusCodePages(ErrorBodies.WriteAsync);
         app.UseRouting();
         // The UI's scripts and styles hold no data: served to anyone on the frontend listener; pages need login.

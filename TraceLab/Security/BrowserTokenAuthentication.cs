@@ -58,6 +58,7 @@ public static class BrowserTokenAuthentication
         {
             options.Cookie.Name = AntiforgeryCookieName;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.SuppressXFrameOptionsHeader = true; // SecurityHeaders sends DENY on every response
         });
         return services;
     }
