@@ -12,6 +12,7 @@ public static class TraceLabEndpointExtensions
     /// <summary>The middleware order and every route, each pinned to its listener.</summary>
     public static WebApplication MapTraceLab(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages(ErrorBodies.WriteAsync);
         app.UseRouting();

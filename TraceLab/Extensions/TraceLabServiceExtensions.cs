@@ -28,9 +28,7 @@ public static class TraceLabServiceExtensions
             builder.Environment.WebRootFileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(webRoot);
         }
 
-        // ASP.NET Core logs every request's URL at Information, and /login?t= carries the browser token
-        // (under the AppHost, Aspire's dashboard token too): requests are logged only as warnings and above.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.KeepRequestUrlsOutOfLogs();
 
         services.AddOptions<TraceLabOptions>()
             .Bind(builder.Configuration.GetSection(TraceLabOptions.SectionName))

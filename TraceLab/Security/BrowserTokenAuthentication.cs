@@ -15,6 +15,7 @@ public static class BrowserTokenAuthentication
     public const string PolicyScheme = "BrowserToken";
     public const string BearerScheme = "BrowserTokenBearer";
     public const string CookieName = ".DistributedTracing.TraceLab";
+    public const string AntiforgeryCookieName = ".DistributedTracing.TraceLab.Antiforgery";
 
     public static IServiceCollection AddBrowserTokenAuthentication(this IServiceCollection services)
     {
@@ -51,6 +52,14 @@ public static class BrowserTokenAuthentication
             })
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerScheme, configureOptions: null);
         services.AddAuthorization();
+
+        // The login form's defence against cross-site posts (LoginEndpoints): a cookie like the session's.
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = AntiforgeryCookieName;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.SuppressXFrameOptionsHeader = true; // SecurityHeaders sends DENY on every response
+        });
         return services;
     }
 

@@ -4,21 +4,46 @@ namespace DistributedTracing.TraceLab.Tests;
 
 /// <summary>
 /// Debian's Chromium driven by Playwright (never a downloaded browser), one fresh context per test;
-/// screenshots go to artifacts/screenshots for a person to look at.
+/// screenshots go to artifacts/screenshots for a person to look at. It notes every message in which
+/// Chromium says it refused something under the page's Content-Security-Policy.
 /// </summary>
 public sealed class Browser : IAsyncDisposable
 {
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
+    private readonly List<string> _cspViolations = [];
 
     private Browser(IPlaywright playwright, IBrowser browser, IPage page)
     {
         _playwright = playwright;
         _browser = browser;
         Page = page;
+        // Chromium reports each blocked script, style or frame on the console, "Applying inline style violates
+        // the following Content Security Policy directive: ..." (older builds: "Refused to apply inline style").
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                lock (_cspViolations)
+                {
+                    _cspViolations.Add($"{message.Location}: {message.Text}");
+                }
+            }
+        };
     }
 
     public IPage Page { get; }
+
+    public IReadOnlyList<string> ContentSecurityPolicyViolations
+    {
+        get
+        {
+            lock (_cspViolations)
+            {
+                return [.. _cspViolations];
+            }
+        }
+    }
 
     public static string ScreenshotFolder
     {

@@ -51,7 +51,8 @@ public sealed class TraceLabServer : IAsyncDisposable
 
     public GrpcChannel CreateGrpcChannel() => GrpcChannel.ForAddress(OtlpGrpcUrl);
 
-    public static async Task<TraceLabServer> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="logs">When given, every log entry at every level goes there (and nowhere else).</param>
+    public static async Task<TraceLabServer> StartAsync(IDictionary<string, string?>? settings = null, CapturedLogs? logs = null)
     {
         // A port found free can still be taken before Kestrel binds it (by a process beside the tests):
         // then start again on other ports.
@@ -59,7 +60,7 @@ public sealed class TraceLabServer : IAsyncDisposable
         {
             try
             {
-                return await TryStartAsync(settings);
+                return await TryStartAsync(settings, logs);
             }
             catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException && attempt < 5)
             {
@@ -67,11 +68,17 @@ public sealed class TraceLabServer : IAsyncDisposable
         }
     }
 
-    private static async Task<TraceLabServer> TryStartAsync(IDictionary<string, string?>? settings)
+    private static async Task<TraceLabServer> TryStartAsync(IDictionary<string, string?>? settings, CapturedLogs? logs)
     {
         var (frontend, grpc, http) = (FreePort(), FreePort(), FreePort());
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (logs is not null)
+        {
+            // The most a user could turn on; the Trace Lab's own filters (AddTraceLab) still apply, as in production.
+            builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        }
+
         var config = new Dictionary<string, string?>
         {
             ["TraceLab:Frontend:EndpointUrl"] = $"http://127.0.0.1:{frontend}",

@@ -104,6 +104,50 @@ public sealed class TraceLabUiTests
         Assert.Equal(dark, await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor"));
         await Assertions.Expect(page.Locator(".span-row")).ToHaveCountAsync(9);
         await browser.ScreenshotAsync("trace-detail-dark");
+        Assert.Empty(browser.ContentSecurityPolicyViolations);
+    }
+
+    [Fact]
+    public async Task Login_form_traces_a_trace_and_logs_run_under_the_content_security_policy()
+    {
+        await using var server = await TraceLabServer.StartAsync();
+        var scenario = CheckoutScenario.Run(server, OtlpExportProtocol.HttpProtobuf);
+        await server.Api.WaitForJsonAsync($"/api/traces/{scenario.TraceId}", t => (int)t["summary"]!["spanCount"]! == 9);
+        await server.Api.WaitForJsonAsync($"/api/logs?traceId={scenario.TraceId}", l => (int)l["total"]! == 2);
+        await using var browser = await Browser.LaunchAsync();
+        var page = browser.Page;
+
+        // The form, which posts the token, styled by its own file.
+        await page.GotoAsync($"{server.FrontendUrl}/login");
+        Assert.Equal("post", await page.Locator("form").GetAttributeAsync("method"));
+        Assert.Equal("512px", await page.Locator("main").EvaluateAsync<string>("main => getComputedStyle(main).maxWidth")); // 32rem
+        await page.GetByLabel("Token").FillAsync(TraceLabServer.Token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/traces$"));
+
+        // The list (service chips and duration bars are styled from script), a trace (bars, markers, the
+        // service graph), a span's details, and the logs.
+        var row = page.Locator($"[data-trace-id='{scenario.TraceId}']");
+        await Assertions.Expect(row).ToContainTextAsync("frontend: GET /checkout");
+        Assert.NotEqual("0px", await row.Locator(".durbar").EvaluateAsync<string>("bar => getComputedStyle(bar).width"));
+        await row.ClickAsync();
+        await Assertions.Expect(page.Locator(".span-row")).ToHaveCountAsync(9);
+        await Assertions.Expect(page.Locator(".log-marker")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Service graph of this trace" }).Locator("[data-service]")).ToHaveCountAsync(4);
+        await page.Locator($".span-row[data-span-id='{scenario.ChargeSpanId}']").ClickAsync();
+        await Assertions.Expect(page.Locator("aside.details h3")).ToHaveTextAsync("charge card");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Structured logs" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".log-row", new() { HasText = "Card declined for order 1234" })).ToHaveCountAsync(1);
+        Assert.Empty(browser.ContentSecurityPolicyViolations);
+
+        // The watch sees what the policy blocks: a style attribute.
+        await page.EvaluateAsync("document.body.setAttribute('style', 'outline: 1px solid red')");
+        for (var waited = 0; browser.ContentSecurityPolicyViolations.Count == 0 && waited < 50; waited++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("inline style", Assert.Single(browser.ContentSecurityPolicyViolations));
     }
 
     [Fact]
@@ -118,14 +162,17 @@ public sealed class TraceLabUiTests
         await page.GetByLabel("Token").FillAsync("not-the-token");
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not this Trace Lab");
+        Assert.DoesNotContain("not-the-token", page.Url); // posted, not put in the URL
 
         await page.GetByLabel("Token").FillAsync(TraceLabServer.Token);
         await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
         // The URL alone (not a load event, which a page still opening its live feed may hold up under load).
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/traces$"));
+        Assert.DoesNotContain(TraceLabServer.Token, page.Url);
 
         await page.GotoAsync($"{server.FrontendUrl}/traces/0123456789abcdef0123456789abcdef");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("No trace 0123456789abcdef0123456789abcdef");
+        Assert.Empty(browser.ContentSecurityPolicyViolations);
     }
 
     [Fact]
@@ -155,6 +202,7 @@ public sealed class TraceLabUiTests
         // And the browser's back button returns to the span.
         await page.GoBackAsync();
         await Assertions.Expect(page.Locator("aside.details h3")).ToHaveTextAsync("charge card");
+        Assert.Empty(browser.ContentSecurityPolicyViolations);
     }
 
     [Fact]
@@ -203,6 +251,7 @@ public sealed class TraceLabUiTests
             await page.Locator("input[type=file]").SetInputFilesAsync(files["OTLP JSON"]);
             await page.WaitForURLAsync($"**/traces/{scenario.TraceId}**");
             await Assertions.Expect(page.Locator(".span-row")).ToHaveCountAsync(9);
+            Assert.Empty(browser.ContentSecurityPolicyViolations);
         }
         finally
         {

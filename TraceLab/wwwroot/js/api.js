@@ -39,6 +39,7 @@ export function element(tag, attributes = {}, ...children) {
   for (const [key, value] of Object.entries(attributes)) {
     if (value === undefined || value === null || value === false) continue;
     if (key === 'class') node.className = value;
+    // Through the CSSOM: the Content-Security-Policy blocks style attributes (setAttribute('style'), markup), not this.
     else if (key === 'style') node.style.cssText = value;
     else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? '' : value);
