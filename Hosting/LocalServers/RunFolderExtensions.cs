@@ -1,8 +1,7 @@
+using Aspire.Hosting.ApplicationModel;
 using DistributedTracing.Hosting.LocalServers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-
-using Aspire.Hosting.ApplicationModel;
 
 namespace Aspire.Hosting;
 

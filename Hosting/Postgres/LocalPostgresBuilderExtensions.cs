@@ -1,10 +1,9 @@
+using Aspire.Hosting.ApplicationModel;
 using DistributedTracing.Hosting.LocalServers;
 using DistributedTracing.Hosting.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-
-using Aspire.Hosting.ApplicationModel;
 
 namespace Aspire.Hosting;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
-using Aspire.Hosting.ApplicationModel;
-
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 
 namespace DistributedTracing.Hosting.Postgres;
 

@@ -1,5 +1,5 @@
-using Aspire.Hosting.ApplicationModel;
 using System.Reflection;
+using Aspire.Hosting.ApplicationModel;
 
 namespace Aspire.Hosting;
 

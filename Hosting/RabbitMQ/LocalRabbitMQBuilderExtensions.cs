@@ -1,9 +1,8 @@
+using Aspire.Hosting.ApplicationModel;
 using DistributedTracing.Hosting.LocalServers;
 using DistributedTracing.Hosting.RabbitMQ;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
-
-using Aspire.Hosting.ApplicationModel;
 
 namespace Aspire.Hosting;
 

@@ -1,3 +1,4 @@
+using DistributedTracing.TraceLab.Traces;
 using Microsoft.AspNetCore.Mvc;
 
 namespace DistributedTracing.TraceLab.Api;

@@ -48,7 +48,7 @@ public static class TraceMapper
             SpanId.ToHex(span.SpanId),
             span.ParentSpanId == 0 ? null : SpanId.ToHex(span.ParentSpanId),
             span.Name,
-            KindName(span.Kind),
+            SpanKindNames.Of(span.Kind),
             span.ServiceName,
             span.Resource.Id,
             new ScopeDto(span.Scope.Name, span.Scope.Version.Length == 0 ? null : span.Scope.Version),
@@ -117,15 +117,6 @@ public static class TraceMapper
         return json;
     }
 
-    public static string KindName(SpanKind kind) => kind switch
-    {
-        SpanKind.Server => "server",
-        SpanKind.Client => "client",
-        SpanKind.Producer => "producer",
-        SpanKind.Consumer => "consumer",
-        SpanKind.Internal => "internal",
-        _ => "unspecified",
-    };
 
     public static string StatusName(SpanStatusCode code) => code switch
     {

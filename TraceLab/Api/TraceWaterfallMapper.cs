@@ -6,7 +6,6 @@ namespace DistributedTracing.TraceLab.Api;
 /// <summary>Builds the trace page's columnar waterfall from a stored trace and its logs.</summary>
 public static class TraceWaterfallMapper
 {
-    private static readonly string[] KindNames = ["unspecified", "internal", "server", "client", "producer", "consumer"];
 
     public static TraceWaterfallDto ToWaterfall(TraceSnapshot trace, TraceTree tree, IReadOnlyList<LogEntry> logs)
     {
@@ -54,7 +53,7 @@ public static class TraceWaterfallMapper
             tree.Depth,
             services.Values,
             names.Values,
-            KindNames,
+            SpanKindNames.All,
             new WaterfallSpansDto(spanIds, parents, nameIndexes, serviceIndexes, kinds, statuses, offsets, durations, depths, childCounts, [.. orphans], statusMessages),
             [.. tree.Hops.Select(TraceMapper.ToHop)],
             new WaterfallLogsDto(
@@ -63,16 +62,8 @@ public static class TraceWaterfallMapper
                 [.. markers.Select(l => l.Level)]));
     }
 
-    /// <summary>Position of the kind's name in <see cref="KindNames"/>.</summary>
-    private static int KindIndex(SpanKind kind) => kind switch
-    {
-        SpanKind.Internal => 1,
-        SpanKind.Server => 2,
-        SpanKind.Client => 3,
-        SpanKind.Producer => 4,
-        SpanKind.Consumer => 5,
-        _ => 0,
-    };
+    /// <summary>Position of the kind's name in <see cref="SpanKindNames.All"/>.</summary>
+    private static int KindIndex(SpanKind kind) => (int)kind < SpanKindNames.All.Count ? (int)kind : 0;
 
     /// <summary>Each distinct string once, in order of first use.</summary>
     private sealed class StringTable

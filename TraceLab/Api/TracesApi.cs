@@ -1,6 +1,6 @@
-using DistributedTracing.TraceLab.Otlp;
+using DistributedTracing.TraceLab.Formats.Jaeger;
+using DistributedTracing.TraceLab.Formats.OtlpJson;
 using DistributedTracing.TraceLab.Telemetry;
-using Microsoft.AspNetCore.Mvc;
 
 namespace DistributedTracing.TraceLab.Api;
 
@@ -106,7 +106,7 @@ public static class TracesApi
 
         var json = format == "otlp"
             ? OtlpJson.Format(OtlpTraceExport.ToRequest(trace))
-            : System.Text.Json.JsonSerializer.Serialize(Jaeger.JaegerResponse.Of(new[] { Jaeger.JaegerConverter.ToJaeger(trace) }, 1), Jaeger.JaegerConverter.JsonOptions);
+            : System.Text.Json.JsonSerializer.Serialize(JaegerResponse.Of(new[] { JaegerConverter.ToJaeger(trace) }, 1), JaegerConverter.JsonOptions);
         return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(json), "application/json", $"trace-{traceId}.{format}.json");
     }
 }

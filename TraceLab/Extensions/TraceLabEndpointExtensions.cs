@@ -1,8 +1,7 @@
 using DistributedTracing.TraceLab.Api;
 using DistributedTracing.TraceLab.Api.Jaeger;
-using DistributedTracing.TraceLab.Api.Import;
 using DistributedTracing.TraceLab.Configuration;
-using DistributedTracing.TraceLab.Otlp;
+using DistributedTracing.TraceLab.Otlp.Transport;
 using DistributedTracing.TraceLab.Security;
 
 namespace DistributedTracing.TraceLab.Extensions;

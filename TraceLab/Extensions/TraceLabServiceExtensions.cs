@@ -1,11 +1,11 @@
 using System.Net;
 using DistributedTracing.TraceLab.Configuration;
 using DistributedTracing.TraceLab.Forwarding;
-using DistributedTracing.TraceLab.Otlp;
+using DistributedTracing.TraceLab.Otlp.Decoding;
+using DistributedTracing.TraceLab.Otlp.Transport;
 using DistributedTracing.TraceLab.Security;
 using DistributedTracing.TraceLab.Telemetry;
 using Grpc.AspNetCore.Server.Model;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.AspNetCore.Server.Kestrel.Core;

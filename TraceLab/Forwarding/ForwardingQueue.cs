@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
 using DistributedTracing.TraceLab.Configuration;
-using DistributedTracing.TraceLab.Otlp;
+using DistributedTracing.TraceLab.Otlp.Transport;
 using Microsoft.Extensions.Options;
 
 namespace DistributedTracing.TraceLab.Forwarding;

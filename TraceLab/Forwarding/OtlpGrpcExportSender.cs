@@ -1,5 +1,5 @@
 using System.Buffers;
-using DistributedTracing.TraceLab.Otlp;
+using DistributedTracing.TraceLab.Otlp.Transport;
 using Grpc.Core;
 using Grpc.Net.Client;
 

@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using DistributedTracing.TraceLab.Otlp;
+using DistributedTracing.TraceLab.Otlp.Transport;
 
 namespace DistributedTracing.TraceLab.Forwarding;
 

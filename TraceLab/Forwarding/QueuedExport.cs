@@ -1,4 +1,4 @@
-using DistributedTracing.TraceLab.Otlp;
+using DistributedTracing.TraceLab.Otlp.Transport;
 
 namespace DistributedTracing.TraceLab.Forwarding;
 

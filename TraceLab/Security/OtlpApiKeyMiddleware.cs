@@ -1,5 +1,5 @@
 using DistributedTracing.TraceLab.Configuration;
-using DistributedTracing.TraceLab.Otlp;
+using DistributedTracing.TraceLab.Otlp.Transport;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 

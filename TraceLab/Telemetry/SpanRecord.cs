@@ -1,3 +1,5 @@
+using DistributedTracing.TraceLab.Telemetry.Memory;
+
 namespace DistributedTracing.TraceLab.Telemetry;
 
 public enum SpanKind : byte

@@ -1,4 +1,5 @@
 using DistributedTracing.TraceLab.Configuration;
+using DistributedTracing.TraceLab.Telemetry.Memory;
 using Microsoft.Extensions.Options;
 
 namespace DistributedTracing.TraceLab.Telemetry;

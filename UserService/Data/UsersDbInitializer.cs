@@ -23,7 +23,11 @@ public sealed class UsersDbInitializer(IServiceProvider services, ILogger<UsersD
         // SELECT as an Error (then swallows it). Creating the database and the history table first (both idempotent)
         // makes that read succeed; MigrateAsync then applies what is missing, or does nothing on a second start.
         var creator = db.GetService<IRelationalDatabaseCreator>();
-        if (!await creator.ExistsAsync(cancellationToken)) await creator.CreateAsync(cancellationToken);
+        if (!await creator.ExistsAsync(cancellationToken))
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
+
         await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
         foreach (var (name, email) in DemoUsers)

@@ -8,6 +8,9 @@ namespace DistributedTracing.TraceLab.Bench;
 /// </summary>
 public static class MemoryBenchmark
 {
+    /// <param name="BaselineBytes">Resident set before the store was filled.</param>
+    /// <param name="FilledBytes">Resident set with the store full.</param>
+    /// <param name="RetainedSpans">Spans the store holds.</param>
     /// <param name="EstimatedSpanBytes">What the store charged its span budget (GET /api/store), to set against the real growth.</param>
     public sealed record Result(long BaselineBytes, long FilledBytes, long RetainedSpans, long EstimatedSpanBytes)
     {

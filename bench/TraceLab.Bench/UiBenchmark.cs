@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace DistributedTracing.TraceLab.Bench;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using DistributedTracing.Hosting.Postgres;
 using DistributedTracing.Hosting.RabbitMQ;

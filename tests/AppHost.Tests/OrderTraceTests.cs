@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json.Nodes;
 using Aspire.Hosting.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;

@@ -3,10 +3,10 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Hosting.GrpcServer;
 using Npgsql;
+using CreateUserRequest = DistributedTracing.UserService.Grpc.CreateUserRequest;
 using OrderLine = DistributedTracing.OrderService.Grpc.OrderLine;
 using OrdersClient = DistributedTracing.OrderService.Grpc.OrderService.OrderServiceClient;
 using PlaceOrderRequest = DistributedTracing.OrderService.Grpc.PlaceOrderRequest;
-using CreateUserRequest = DistributedTracing.UserService.Grpc.CreateUserRequest;
 using UsersClient = DistributedTracing.UserService.Grpc.UserService.UserServiceClient;
 
 namespace DistributedTracing.AppHost.Tests;

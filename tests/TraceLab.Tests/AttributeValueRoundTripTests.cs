@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using DistributedTracing.TraceLab.Otlp;
+using DistributedTracing.TraceLab.Otlp.Decoding;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Common.V1;
 using ProtoSpan = OpenTelemetry.Proto.Trace.V1.Span;

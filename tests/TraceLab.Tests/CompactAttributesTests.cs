@@ -1,4 +1,5 @@
 using DistributedTracing.TraceLab.Telemetry;
+using DistributedTracing.TraceLab.Telemetry.Memory;
 
 namespace DistributedTracing.TraceLab.Tests;
 

@@ -11,7 +11,6 @@ using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Logs.V1;
 using OpenTelemetry.Proto.Metrics.V1;
 using OpenTelemetry.Proto.Resource.V1;
-using OpenTelemetry.Proto.Trace.V1;
 
 namespace DistributedTracing.TraceLab.Tests;
 
@@ -138,11 +137,17 @@ public sealed class MemoryAttackTests
         Task<HttpResponseMessage> export, import;
         using (var stalled = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
-            // One export that never finishes its body holds the only turn.
+            // One export that never finishes its body holds the only turn. It asks to be told when its body is
+            // wanted (Expect: 100-continue): Kestrel answers "100 Continue" once the endpoint starts reading, so
+            // the test knows the turn is taken before it sends anything else.
             await stalled.ConnectAsync(IPAddress.Loopback, uri.Port);
             await stalled.SendAsync(Encoding.ASCII.GetBytes($"POST /v1/traces HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Type: application/x-protobuf\r\n" +
-                $"x-otlp-api-key: {TraceLabServer.ApiKey}\r\nContent-Length: 1000\r\n\r\n0123456789"));
-            await Task.Delay(500);
+                $"x-otlp-api-key: {TraceLabServer.ApiKey}\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n"));
+            var answer = new byte[256];
+            using var reading = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            var received = await stalled.ReceiveAsync(answer, SocketFlags.None, reading.Token);
+            Assert.StartsWith("HTTP/1.1 100", Encoding.ASCII.GetString(answer, 0, received));
+            await stalled.SendAsync(Encoding.ASCII.GetBytes("0123456789"));
 
             export = server.PostTracesAsync(OtlpRequests.Traces("svc", OtlpRequests.Span(OtlpRequests.NewTraceId(), OtlpRequests.NewSpanId(), null, "waits")));
             import = server.Api.PostAsync("/api/traces/import", new StringContent("{\"resourceSpans\":[]}", Encoding.UTF8, "application/json"));

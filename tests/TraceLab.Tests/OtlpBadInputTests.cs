@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Grpc.Core;
-using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Logs.V1;
 

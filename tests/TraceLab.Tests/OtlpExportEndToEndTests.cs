@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using OpenTelemetry.Exporter;
 
 namespace DistributedTracing.TraceLab.Tests;

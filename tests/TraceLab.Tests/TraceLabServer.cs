@@ -51,6 +51,7 @@ public sealed class TraceLabServer : IAsyncDisposable
 
     public GrpcChannel CreateGrpcChannel() => GrpcChannel.ForAddress(OtlpGrpcUrl);
 
+    /// <param name="settings">Configuration on top of the test defaults (ports, token, key).</param>
     /// <param name="logs">When given, every log entry at every level goes there (and nowhere else).</param>
     public static async Task<TraceLabServer> StartAsync(IDictionary<string, string?>? settings = null, CapturedLogs? logs = null)
     {

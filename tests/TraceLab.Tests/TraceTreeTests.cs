@@ -1,5 +1,6 @@
 using DistributedTracing.TraceLab.Configuration;
 using DistributedTracing.TraceLab.Telemetry;
+using DistributedTracing.TraceLab.Telemetry.Memory;
 using DistributedTracing.TraceLab.Traces;
 using Microsoft.Extensions.Options;
 

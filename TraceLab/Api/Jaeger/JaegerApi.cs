@@ -1,3 +1,4 @@
+using DistributedTracing.TraceLab.Formats.Jaeger;
 using DistributedTracing.TraceLab.Telemetry;
 
 namespace DistributedTracing.TraceLab.Api.Jaeger;
@@ -55,7 +56,7 @@ public static class JaegerApi
             .Where(t => t.Services.Any(s => s.ServiceName == service))
             .SelectMany(t => t.Spans)
             .Where(s => s.ServiceName == service)
-            .Select(s => new JaegerOperation(s.Name, TraceMapper.KindName(s.Kind)))
+            .Select(s => new JaegerOperation(s.Name, SpanKindNames.Of(s.Kind)))
             .Where(o => kind is null || o.SpanKind == kind)
             .ToHashSet())
             .OrderBy(o => o.Name, StringComparer.Ordinal)

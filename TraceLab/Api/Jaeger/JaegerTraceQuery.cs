@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using DistributedTracing.TraceLab.Formats.Jaeger;
+using DistributedTracing.TraceLab.Traces;
 using Microsoft.AspNetCore.Mvc;
 
 namespace DistributedTracing.TraceLab.Api.Jaeger;
