@@ -66,6 +66,13 @@ public sealed class RunFolder : IDisposable
                 continue; // another AppHost (or test) is running
             }
 
+            // A run starting beside this one makes its folder and then writes its owner file: a folder a moment
+            // old without one is that run's, not an abandoned one.
+            if (!File.Exists(owner) && DateTime.UtcNow - Directory.GetCreationTimeUtc(run) < TimeSpan.FromMinutes(1))
+            {
+                continue;
+            }
+
             TryDelete(run);
             deleted++;
         }

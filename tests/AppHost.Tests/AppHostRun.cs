@@ -12,7 +12,9 @@ namespace DistributedTracing.AppHost.Tests;
 /// 18888), the gateway any free port, and the shopper is off. Once every project's process runs, the run's
 /// processes are recorded: the AppHost, DCP (started with <c>--monitor APPHOST_PID</c>) and everything
 /// below DCP (the dashboard, the local servers' launchers, postgres, epmd, beam.smp, `dotnet run` and each
-/// service). Other runs on the machine are never counted, and never touched.
+/// service). Every process of the run also carries the run's own marker in its environment (inherited from
+/// `dotnet run`), which finds it wherever it has been reparented to. Other runs on the machine are never
+/// counted, and never touched.
 /// </summary>
 public sealed class AppHostRun : IAsyncDisposable
 {
@@ -20,10 +22,19 @@ public sealed class AppHostRun : IAsyncDisposable
         ["DistributedTracing.TraceLab", "DistributedTracing.UserService", "DistributedTracing.OrderService",
          "DistributedTracing.NotificationWorker", "DistributedTracing.Gateway", "DistributedTracing.Shopper"];
 
+    private const string MarkerVariable = "DISTRIBUTED_TRACING_TEST_RUN";
+
     private readonly List<string> _output = [];
     private readonly List<ProcessEntry> _recorded = [];
 
-    private AppHostRun(Process dotnetRun) => DotnetRun = dotnetRun;
+    /// <summary>NAME=VALUE in the environment of every process this run started, and of no other.</summary>
+    private readonly string _marker;
+
+    private AppHostRun(Process dotnetRun, string marker)
+    {
+        DotnetRun = dotnetRun;
+        _marker = marker;
+    }
 
     /// <summary><c>dotnet run</c>: the leader of the run's session and process group.</summary>
     public Process DotnetRun { get; }
@@ -78,7 +89,9 @@ public sealed class AppHostRun : IAsyncDisposable
 
         start.Environment["Shopper__Enabled"] = shopper ? "true" : "false";
         start.Environment["Shopper__IntervalSeconds"] = "0.5";
-        var run = new AppHostRun(Process.Start(start)!) { DashboardUrl = dashboardUrl, BrowserToken = browserToken };
+        var runId = Guid.NewGuid().ToString("N");
+        start.Environment[MarkerVariable] = runId;
+        var run = new AppHostRun(Process.Start(start)!, $"{MarkerVariable}={runId}") { DashboardUrl = dashboardUrl, BrowserToken = browserToken };
         run.DotnetRun.OutputDataReceived += (_, e) => run.Collect(e.Data);
         run.DotnetRun.ErrorDataReceived += (_, e) => run.Collect(e.Data);
         run.DotnetRun.BeginOutputReadLine();
@@ -121,8 +134,12 @@ public sealed class AppHostRun : IAsyncDisposable
                 && Runs("Aspire.Dashboard") && Runs("postgres -D") && Runs("beam.smp") && Runs("epmd"))
             {
                 _recorded.AddRange(processes);
-                RunFolder = Directory.GetDirectories(DistributedTracing.Hosting.LocalServers.RunFolder.BaseDirectory)
-                    .Single(dir => File.Exists(Path.Combine(dir, "apphost.pid")) && File.ReadAllText(Path.Combine(dir, "apphost.pid")).Trim() == AppHostPid.ToString(CultureInfo.InvariantCulture));
+                // This run's folder, and no other run's: its apphost.pid names this AppHost. Made before DCP started anything.
+                var folders = Directory.Exists(DistributedTracing.Hosting.LocalServers.RunFolder.BaseDirectory)
+                    ? Directory.GetDirectories(DistributedTracing.Hosting.LocalServers.RunFolder.BaseDirectory).Where(dir => OwnerOf(dir) == AppHostPid).ToList()
+                    : [];
+                Assert.True(folders.Count == 1, $"The AppHost {AppHostPid} runs, with {folders.Count} run folders of its own under {DistributedTracing.Hosting.LocalServers.RunFolder.BaseDirectory}");
+                RunFolder = folders[0];
                 return;
             }
 
@@ -131,14 +148,29 @@ public sealed class AppHostRun : IAsyncDisposable
         }
     }
 
+    /// <summary>The AppHost whose run folder <paramref name="folder"/> is (its apphost.pid), or 0.</summary>
+    public static int OwnerOf(string folder)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(Path.Combine(folder, "apphost.pid")), CultureInfo.InvariantCulture, out var pid) ? pid : 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>
     /// The processes of this run that still run: those recorded at the start (by id and start time, wherever
-    /// they have been reparented to since), and any new one below this run's DCP or naming this run's folder.
+    /// they have been reparented to since), and any new one below this run's DCP, naming this run's folder or
+    /// carrying this run's marker.
     /// </summary>
     public IReadOnlyList<ProcessEntry> RemainingProcesses()
     {
         var all = ProcessTable.Read();
         var remaining = _recorded.Where(ProcessTable.IsAlive).ToList();
+        remaining.AddRange(all.Where(p => p.Pid != Environment.ProcessId && ProcessTable.HasEnvironmentVariable(p.Pid, _marker)));
         if (AppHostPid != 0)
         {
             remaining.AddRange(ProcessesOfRun(all));
@@ -176,28 +208,49 @@ public sealed class AppHostRun : IAsyncDisposable
         return (remaining.Count == 0, stopwatch.Elapsed, remaining);
     }
 
-    /// <summary>Whatever the test did, nothing of this run outlives it.</summary>
+    /// <summary>
+    /// Whatever the test did (an assertion failed, the start timed out), nothing of this run outlives it: every
+    /// process of the run is killed until none is left (a dying DCP may still start one), then its folder deleted.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in RemainingProcesses())
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        IReadOnlyList<ProcessEntry> remaining;
+        while ((remaining = RemainingProcesses()).Count > 0 && DateTime.UtcNow < deadline)
         {
-            try
+            foreach (var process in remaining)
             {
-                ProcessTable.Signal(process.Pid, ProcessTable.SIGKILL);
+                try
+                {
+                    ProcessTable.Signal(process.Pid, ProcessTable.SIGKILL);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Gone meanwhile.
+                }
             }
-            catch (InvalidOperationException)
-            {
-                // Gone meanwhile.
-            }
+
+            await Task.Delay(200);
         }
 
-        if (!DotnetRun.HasExited)
+        try
         {
-            DotnetRun.Kill(entireProcessTree: true);
-        }
+            if (!DotnetRun.HasExited)
+            {
+                DotnetRun.Kill(entireProcessTree: true);
+            }
 
-        await DotnetRun.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        DotnetRun.Dispose();
+            await DotnetRun.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            DotnetRun.Dispose();
+            DeleteRunFolder();
+        }
+    }
+
+    private void DeleteRunFolder()
+    {
         if (RunFolder.Length > 0 && Directory.Exists(RunFolder))
         {
             try

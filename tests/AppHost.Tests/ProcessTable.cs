@@ -52,6 +52,22 @@ public static class ProcessTable
         }
     }
 
+    /// <summary>
+    /// Whether the process's environment holds <paramref name="variable"/> (NAME=VALUE) as it was started; false
+    /// when it is gone or not ours to read.
+    /// </summary>
+    public static bool HasEnvironmentVariable(int pid, string variable)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains(variable, StringComparer.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Still running: the same process (same id, same start time), not exited.</summary>
     public static bool IsAlive(ProcessEntry process) => TryRead(process.Pid) is { } now && now.StartTime == process.StartTime;
 

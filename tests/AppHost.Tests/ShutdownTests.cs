@@ -68,8 +68,10 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         Assert.True(allGone, $"{remaining.Count} processes of the run still run {took} after SIGKILL to the AppHost:\n{string.Join("\n", remaining)}");
         await run.DotnetRun.WaitForExitAsync().WaitAsync(Bound);
 
-        // Nobody was left to delete the folder. The next run (here: the AppHost's Program building its model)
-        // deletes it first. (Another run on the machine, a demo, may have been first: then it is gone already.)
+        // Nobody was left to delete the folder (its data: postgres' and RabbitMQ's). The next run (here: the
+        // AppHost's Program building its model) deletes it first, seeing that its apphost.pid is gone. (Another
+        // run on the machine, a demo or a test beside this one, may have been first: then it is gone already.)
+        output.WriteLine(Directory.Exists(run.RunFolder) ? $"{run.RunFolder} left behind, as expected" : $"{run.RunFolder} already deleted by another run");
         var before = Directory.GetDirectories(DistributedTracing.Hosting.LocalServers.RunFolder.BaseDirectory);
         await using (var next = await TestApp.CreateBuilderAsync(["--Gateway:Port=0"]))
         {
@@ -78,8 +80,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
 
         // That run never started, so it made no folder of its own.
         Assert.DoesNotContain(Directory.GetDirectories(DistributedTracing.Hosting.LocalServers.RunFolder.BaseDirectory).Except(before),
-            dir => File.Exists(Path.Combine(dir, "apphost.pid"))
-                && File.ReadAllText(Path.Combine(dir, "apphost.pid")).Trim() == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            dir => AppHostRun.OwnerOf(dir) == Environment.ProcessId);
     }
 
     private async Task StopGracefullyAsync(Action<AppHostRun> stop, bool shopper = false, Func<AppHostRun, Task>? whileRunning = null)

@@ -36,7 +36,16 @@ public sealed class StandaloneTraceLabTests
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            // One that did not exit in time is not left running.
+            process.Kill(entireProcessTree: true);
+        }
+
         Assert.NotEqual(0, process.ExitCode);
         Assert.Contains("TraceLab:Otlp:PrimaryApiKey is not set", await output + await errors);
     }
@@ -78,7 +87,7 @@ public sealed class StandaloneTraceLabTests
         finally
         {
             process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
     }
 }
