@@ -24,8 +24,12 @@ public static class LiveFeedApi
         return api;
     }
 
-    private static async IAsyncEnumerable<SseItem<object>> Events(TelemetryStore store, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The events of one connection (internal for the tests, which step through it).</summary>
+    internal static async IAsyncEnumerable<SseItem<object>> Events(TelemetryStore store, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // The signal is taken before the version is read: a change after that read completes it, even one
+        // that lands while "hello" (or any later event) is being sent.
+        var nextChange = store.WaitForChangeAsync(cancellationToken);
         var lastVersion = store.Version;
         var lastLog = store.LatestLogSequence;
         yield return new SseItem<object>(new LiveTracesDto(lastVersion, store.TraceCount, []), "hello");
@@ -34,7 +38,7 @@ public static class LiveFeedApi
         {
             try
             {
-                await store.WaitForChangeAsync(cancellationToken);
+                await nextChange;
                 await Task.Delay(Coalesce, cancellationToken);
             }
             catch (OperationCanceledException)
@@ -42,6 +46,7 @@ public static class LiveFeedApi
                 yield break;
             }
 
+            nextChange = store.WaitForChangeAsync(cancellationToken);
             var since = lastVersion;
             lastVersion = store.Version;
             var (changed, count) = store.ReadTraces(traces =>

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 
@@ -91,6 +95,106 @@ public sealed class AuthenticationTests : IAsyncLifetime
 
         using var rightToken = await _server.Api.GetAsync(path);
         Assert.Equal(HttpStatusCode.OK, rightToken.StatusCode);
+    }
+
+    /// <summary>A value for each route parameter the API maps; a new parameter name gets "sample".</summary>
+    private static readonly Dictionary<string, string> RouteSamples = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["traceId"] = "0123456789abcdef0123456789abcdef",
+        ["spanId"] = "0123456789abcdef",
+        ["service"] = "svc",
+    };
+
+    [Fact]
+    public async Task Every_api_and_jaeger_route_needs_the_token_for_every_method_it_maps()
+    {
+        // Every route the running Trace Lab maps, as ASP.NET Core's routing sees it: a route added tomorrow is checked too.
+        var routes = _server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => (Pattern: e.RoutePattern, Methods: e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST"]))
+            .Where(r => r.Pattern.RawText is { } raw && (raw.StartsWith("/api", StringComparison.Ordinal) || raw.StartsWith("/jaeger", StringComparison.Ordinal)))
+            .SelectMany(r => r.Methods.Select(method => (Method: method, Path: Expand(r.Pattern))))
+            .Distinct()
+            .ToList();
+        Assert.Contains(("GET", "/api/live"), routes);
+        Assert.Contains(("POST", "/api/traces/import"), routes);
+        Assert.Contains(("GET", "/jaeger/api/traces/0123456789abcdef0123456789abcdef"), routes);
+        Assert.True(routes.Count >= 20, $"only {routes.Count} routes found: {string.Join(", ", routes)}");
+
+        using var anonymous = new HttpClient { BaseAddress = new Uri(_server.FrontendUrl) };
+        using var wrongToken = new HttpClient { BaseAddress = new Uri(_server.FrontendUrl) };
+        wrongToken.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "not-the-token");
+        var admitted = new List<string>();
+        foreach (var (method, path) in routes)
+        {
+            foreach (var client in new[] { anonymous, wrongToken })
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path);
+                if (method is "POST" or "PUT" or "PATCH")
+                {
+                    request.Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+                }
+
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                if (response.StatusCode != HttpStatusCode.Unauthorized)
+                {
+                    admitted.Add($"{method} {path} ({(client == anonymous ? "no token" : "wrong token")}): {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        Assert.Empty(admitted);
+    }
+
+    private static string Expand(Microsoft.AspNetCore.Routing.Patterns.RoutePattern pattern) =>
+        "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+        {
+            Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal => literal.Content,
+            Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart parameter => RouteSamples.GetValueOrDefault(parameter.Name, "sample"),
+            Microsoft.AspNetCore.Routing.Patterns.RoutePatternSeparatorPart separator => separator.Content,
+            _ => throw new NotSupportedException(part.ToString()),
+        }))));
+
+    [Fact]
+    public async Task Otlp_bodies_too_large_or_inflating_past_the_limit_get_401_without_a_key_not_413()
+    {
+        // The key is checked before the body is read: a caller without one learns nothing about the limits.
+        await using var server = await TraceLabServer.StartAsync(new Dictionary<string, string?> { ["TraceLab:Otlp:MaxRequestBodySize"] = $"{256 * 1024}" });
+        using var anonymous = new HttpClient { BaseAddress = new Uri(server.OtlpHttpUrl) };
+        var oversized = new ByteArrayContent(System.Security.Cryptography.RandomNumberGenerator.GetBytes(512 * 1024));
+        oversized.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        var bomb = new ByteArrayContent(OtlpRequests.Gzip(new byte[8 * 1024 * 1024])); // inflates to 32 times the limit
+        bomb.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        bomb.Headers.ContentEncoding.Add("gzip");
+        foreach (var (name, content) in new[] { ("oversized", oversized), ("gzip bomb", bomb) })
+        {
+            using var response = await anonymous.PostAsync("/v1/traces", content);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{name}: {(int)response.StatusCode}");
+        }
+
+        // The same bodies with the key are the limit's (so the bodies above were over it).
+        using var withKey = await server.Otlp.PostAsync("/v1/traces", new ByteArrayContent(await oversized.ReadAsByteArrayAsync()) { Headers = { ContentType = oversized.Headers.ContentType } });
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, withKey.StatusCode);
+        var keyedBomb = new ByteArrayContent(await bomb.ReadAsByteArrayAsync()) { Headers = { ContentType = bomb.Headers.ContentType } };
+        keyedBomb.Headers.ContentEncoding.Add("gzip");
+        using var bombWithKey = await server.Otlp.PostAsync("/v1/traces", keyedBomb);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, bombWithKey.StatusCode);
+
+        // gRPC: Unauthenticated, not ResourceExhausted, for a message over the limit sent plain or gzip-compressed.
+        using var channel = server.CreateGrpcChannel();
+        var client = new TraceService.TraceServiceClient(channel);
+        var span = OtlpRequests.Span(OtlpRequests.NewTraceId(), OtlpRequests.NewSpanId(), null, "big");
+        span.Attributes.Add(OtlpRequests.Attribute("padding", new string('a', 4 * 1024 * 1024)));
+        var big = OtlpRequests.Traces("svc", span);
+        foreach (var (name, headers) in new[] { ("plain", new Metadata()), ("gzip", new Metadata { { "grpc-internal-encoding-request", "gzip" } }) })
+        {
+            var unauthenticated = await Assert.ThrowsAsync<RpcException>(() => client.ExportAsync(big, headers).ResponseAsync);
+            Assert.True(unauthenticated.StatusCode == StatusCode.Unauthenticated, $"{name}: {unauthenticated.Status}");
+            headers.Add("x-otlp-api-key", TraceLabServer.ApiKey);
+            var overLimit = await Assert.ThrowsAsync<RpcException>(() => client.ExportAsync(big, headers).ResponseAsync);
+            Assert.True(overLimit.StatusCode == StatusCode.ResourceExhausted, $"{name} with the key: {overLimit.Status}");
+        }
+
+        Assert.Equal(0, server.Store.TraceCount);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -85,7 +84,7 @@ public sealed class ForwardingTests
                 "startTimeUnixNano":"{{{OtlpRequests.Now}}}","endTimeUnixNano":"{{{OtlpRequests.Now + 5_000_000}}}"}]}]}]}
             """;
         // Gzipped, as the Collector and browser exporters may send it: forwarded after decompression.
-        var content = new ByteArrayContent(Gzip(Encoding.UTF8.GetBytes(json)));
+        var content = new ByteArrayContent(OtlpRequests.Gzip(Encoding.UTF8.GetBytes(json)));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         content.Headers.ContentEncoding.Add("gzip");
 
@@ -117,14 +116,4 @@ public sealed class ForwardingTests
 
     private static string[] SpanIds(JsonNode trace) => [.. trace["spans"].Arr().Select(s => s!["spanId"].Str()).Order()];
 
-    private static byte[] Gzip(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            gzip.Write(data);
-        }
-
-        return output.ToArray();
-    }
 }

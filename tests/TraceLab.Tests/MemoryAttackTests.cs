@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -89,7 +88,7 @@ public sealed class MemoryAttackTests
         // stalling before the last bytes. Once 1.7 GB resident, kept for good by the shared array pool. No heap
         // limit here: the resident set itself must stay under the bound.
         await using var lab = await TraceLabProcess.StartAsync(new Dictionary<string, string>(), gcHeapHardLimit: null);
-        var body = Gzip(new byte[(16 * 1024 * 1024) - 4096]);
+        var body = OtlpRequests.Gzip(new byte[(16 * 1024 * 1024) - 4096]);
         var uri = new Uri(lab.OtlpHttpUrl);
         var sockets = new List<Socket>();
         try
@@ -167,7 +166,7 @@ public sealed class MemoryAttackTests
     public async Task A_compressed_body_larger_than_the_limit_is_413_before_it_is_inflated()
     {
         await using var server = await TraceLabServer.StartAsync(new Dictionary<string, string?> { ["TraceLab:Otlp:MaxRequestBodySize"] = $"{1 * MiB}" });
-        var content = new ByteArrayContent(Gzip(RandomNumberGenerator.GetBytes((int)(2 * MiB))));
+        var content = new ByteArrayContent(OtlpRequests.Gzip(RandomNumberGenerator.GetBytes((int)(2 * MiB))));
         content.Headers.ContentType = new("application/x-protobuf");
         content.Headers.ContentEncoding.Add("gzip");
         using var response = await server.Otlp.PostAsync("/v1/traces", content);
@@ -229,14 +228,4 @@ public sealed class MemoryAttackTests
         },
     };
 
-    private static byte[] Gzip(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Optimal))
-        {
-            gzip.Write(data);
-        }
-
-        return output.ToArray();
-    }
 }

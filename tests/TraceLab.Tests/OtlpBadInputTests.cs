@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -46,16 +45,6 @@ public sealed class OtlpBadInputTests : IAsyncLifetime
         return content;
     }
 
-    private static byte[] Gzip(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            gzip.Write(data);
-        }
-
-        return output.ToArray();
-    }
 
     [Fact]
     public async Task Malformed_protobuf_is_400()
@@ -140,7 +129,7 @@ public sealed class OtlpBadInputTests : IAsyncLifetime
     [Fact]
     public async Task A_small_gzip_body_that_inflates_past_the_limit_is_413()
     {
-        var bomb = Gzip(new byte[4 * 1024 * 1024]); // 4 MiB of zeroes, a few KiB compressed
+        var bomb = OtlpRequests.Gzip(new byte[4 * 1024 * 1024]); // 4 MiB of zeroes, a few KiB compressed
         Assert.True(bomb.Length < 64 * 1024);
         var content = Raw(bomb, "application/x-protobuf");
         content.Headers.ContentEncoding.Add("gzip");
@@ -155,7 +144,7 @@ public sealed class OtlpBadInputTests : IAsyncLifetime
     {
         var traceId = OtlpRequests.NewTraceId();
         var request = OtlpRequests.Traces("svc", OtlpRequests.Span(traceId, OtlpRequests.NewSpanId(), null, "zipped"));
-        var content = Raw(Gzip(request.ToByteArray()), "application/x-protobuf");
+        var content = Raw(OtlpRequests.Gzip(request.ToByteArray()), "application/x-protobuf");
         content.Headers.ContentEncoding.Add("gzip");
         var (status, _) = await PostAsync(content);
         Assert.Equal(HttpStatusCode.OK, status);
@@ -167,7 +156,7 @@ public sealed class OtlpBadInputTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, notGzipStatus);
         Assert.Contains("gzip", notGzipMessage);
 
-        var whole = Gzip(OtlpRequests.Traces("svc", OtlpRequests.Span(OtlpRequests.NewTraceId(), OtlpRequests.NewSpanId(), null, "cut", attributeCount: 50)).ToByteArray());
+        var whole = OtlpRequests.Gzip(OtlpRequests.Traces("svc", OtlpRequests.Span(OtlpRequests.NewTraceId(), OtlpRequests.NewSpanId(), null, "cut", attributeCount: 50)).ToByteArray());
         var truncated = Raw(whole[..(whole.Length / 2)], "application/x-protobuf");
         truncated.Headers.ContentEncoding.Add("gzip");
         var (truncatedStatus, _) = await PostAsync(truncated);

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Google.Protobuf;
@@ -68,6 +69,17 @@ public static class OtlpRequests
         var request = new ExportLogsServiceRequest();
         request.ResourceLogs.Add(resourceLogs);
         return request;
+    }
+
+    public static byte[] Gzip(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Optimal))
+        {
+            gzip.Write(data);
+        }
+
+        return output.ToArray();
     }
 
     public static ByteArrayContent Protobuf(IMessage message)

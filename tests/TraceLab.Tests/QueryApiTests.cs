@@ -35,6 +35,8 @@ public sealed class QueryApiTests : IAsyncLifetime
     [InlineData("/api/traces/matches?minDuration=2562048h", HttpStatusCode.BadRequest, "minDuration")]
     [InlineData("/api/logs?limit=2147483647", HttpStatusCode.BadRequest, "limit")]
     [InlineData("/api/logs?after=99999999999999999999", HttpStatusCode.BadRequest, "after")]
+    [InlineData("/api/logs?after=yesterday", HttpStatusCode.BadRequest, "after")]
+    [InlineData("/api/logs?after=1.5", HttpStatusCode.BadRequest, "after")]
     [InlineData("/api/logs?traceId=xyz", HttpStatusCode.BadRequest, "32 hex digits")]
     [InlineData("/api/logs?spanId=123", HttpStatusCode.BadRequest, "16 hex digits")]
     [InlineData("/api/logs?level=loud", HttpStatusCode.BadRequest, "level")]
@@ -196,5 +198,57 @@ public sealed class QueryApiTests : IAsyncLifetime
         var (logEvent, logData) = await NextEventAsync();
         Assert.Equal("logs", logEvent);
         Assert.Equal(1, (int)logData["newCount"]!);
+    }
+
+    [Fact]
+    public async Task Live_feed_delivers_a_change_made_right_after_hello()
+    {
+        // The feed stepped by hand: "hello" has been handed over and the feed not yet asked for more, the
+        // moment an export can land while hello is still on its way to the browser. That change must not be lost.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await using var events = Api.LiveFeedApi.Events(_server.Store, timeout.Token).GetAsyncEnumerator(timeout.Token);
+        Assert.True(await events.MoveNextAsync());
+        Assert.Equal("hello", events.Current.EventType);
+
+        var traceId = OtlpRequests.NewTraceId();
+        await _server.PostTracesOkAsync(OtlpRequests.Traces("live", OtlpRequests.Span(traceId, OtlpRequests.NewSpanId(), null, "right after hello")));
+
+        Assert.True(await events.MoveNextAsync(), "the feed ended (waited 10 s) without sending the trace that arrived right after hello");
+        Assert.Equal("traces", events.Current.EventType);
+        var traces = Assert.IsType<Api.LiveTracesDto>(events.Current.Data);
+        Assert.Equal(OtlpRequests.Hex(traceId), Assert.Single(traces.Traces).TraceId);
+    }
+
+    [Fact]
+    public async Task Logs_after_a_sequence_number_are_only_the_newer_ones_newest_first()
+    {
+        async Task PostLogsAsync(params string[] bodies)
+        {
+            using var response = await _server.Otlp.PostAsync("/v1/logs", OtlpRequests.Protobuf(OtlpRequests.Logs("svc",
+                [.. bodies.Select(body => new OpenTelemetry.Proto.Logs.V1.LogRecord { TimeUnixNano = OtlpRequests.Now, Body = new() { StringValue = body } })])));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        static string[] Bodies(JsonNode list) => [.. list["items"].Arr().Select(l => l!["body"].Str())];
+
+        await PostLogsAsync("one", "two");
+        var first = await _server.Api.GetJsonAsync("/api/logs");
+        Assert.Equal(["two", "one"], Bodies(first));
+        var seen = (long)first["items"]![0]!["sequence"]!;
+
+        await PostLogsAsync("three");
+        await PostLogsAsync("four", "five");
+        var newer = await _server.Api.GetJsonAsync($"/api/logs?after={seen}");
+        Assert.Equal(["five", "four", "three"], Bodies(newer));
+        Assert.Equal(3, (int)newer["total"]!);
+        var sequences = newer["items"].Arr().Select(l => (long)l!["sequence"]!).ToArray();
+        Assert.All(sequences, s => Assert.True(s > seen));
+        Assert.Equal(sequences.OrderDescending(), sequences);
+
+        // With the other filters and paging, and nothing newer than the newest.
+        Assert.Equal(["four"], Bodies(await _server.Api.GetJsonAsync($"/api/logs?after={seen}&offset=1&limit=1")));
+        Assert.Equal(["three"], Bodies(await _server.Api.GetJsonAsync($"/api/logs?after={seen}&text=thr")));
+        Assert.Empty(Bodies(await _server.Api.GetJsonAsync($"/api/logs?after={sequences[0]}")));
+        Assert.Equal(5, Bodies(await _server.Api.GetJsonAsync("/api/logs?after=0")).Length);
     }
 }

@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using DistributedTracing.TraceLab.Telemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 
 namespace DistributedTracing.TraceLab.Tests;
@@ -133,6 +136,7 @@ public sealed class TelemetryStoreTests
         await using var server = await TraceLabServer.StartAsync(new Dictionary<string, string?>
         {
             ["TraceLab:TelemetryLimits:MaxLogCount"] = "3",
+            ["TraceLab:TelemetryLimits:MaxMetricPointsPerResource"] = "3",
         });
         for (var i = 0; i < 5; i++)
         {
@@ -143,5 +147,36 @@ public sealed class TelemetryStoreTests
 
         var logs = await server.Api.GetJsonAsync("/api/logs");
         Assert.Equal(["log 4", "log 3", "log 2"], logs["items"].Arr().Select(l => l!["body"].Str()).ToArray());
+
+        // The SDK's cumulative counter sends one point per export, its running total: 1, 2, 3, ...
+        // "quiet" exports twice, then "busy" five times: busy keeps its last three points, and quiet, under
+        // the same limit, keeps its two (the limit is per resource, not a budget busy could take from).
+        using var quietMeter = new Meter($"Test.Bounded.Quiet.{Guid.NewGuid():N}");
+        using var busyMeter = new Meter($"Test.Bounded.Busy.{Guid.NewGuid():N}");
+        using var quiet = OtlpPipelines.Metrics(server, OtlpExportProtocol.HttpProtobuf, "quiet", quietMeter.Name);
+        using var busy = OtlpPipelines.Metrics(server, OtlpExportProtocol.HttpProtobuf, "busy", busyMeter.Name);
+        CountAndExport(quietMeter.CreateCounter<long>("work.done"), quiet, times: 2);
+        CountAndExport(busyMeter.CreateCounter<long>("work.done"), busy, times: 5);
+        Assert.Equal(new double[] { 3, 4, 5 }, await CounterValuesAsync(server, "busy"));
+        Assert.Equal(new double[] { 1, 2 }, await CounterValuesAsync(server, "quiet"));
+    }
+
+    private static void CountAndExport(Counter<long> counter, MeterProvider metrics, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            counter.Add(1);
+            Assert.True(metrics.ForceFlush(10_000), "the OTLP metric exporter did not flush");
+        }
+    }
+
+    private static async Task<double[]> CounterValuesAsync(TraceLabServer server, string service)
+    {
+        var resources = await server.Api.GetJsonAsync("/api/telemetry-resources");
+        var resource = Uri.EscapeDataString(resources.Arr().Find("serviceName", service)!["id"].Str());
+        var instruments = await server.Api.GetJsonAsync($"/api/metrics?resource={resource}");
+        Assert.Equal(["work.done"], instruments.Arr().Select(i => i!["name"].Str()).ToArray());
+        var points = await server.Api.GetJsonAsync($"/api/metrics/points?resource={resource}&name=work.done");
+        return [.. Assert.Single(points.Arr())!["points"].Arr().Select(p => (double)p!["value"]!).Order()];
     }
 }

@@ -49,6 +49,9 @@ public sealed class TraceLabServer : IAsyncDisposable
 
     public TelemetryStore Store => _app.Services.GetRequiredService<TelemetryStore>();
 
+    /// <summary>The running server's services (its endpoint data source, for one).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public GrpcChannel CreateGrpcChannel() => GrpcChannel.ForAddress(OtlpGrpcUrl);
 
     /// <param name="settings">Configuration on top of the test defaults (ports, token, key).</param>

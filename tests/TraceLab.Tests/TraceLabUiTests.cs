@@ -3,26 +3,50 @@ using OpenTelemetry.Exporter;
 
 namespace DistributedTracing.TraceLab.Tests;
 
-/// <summary>The web UI in Chromium against a Trace Lab fed by the real OpenTelemetry SDK.</summary>
-public sealed class TraceLabUiTests
+/// <summary>
+/// The web UI in Chromium against a Trace Lab fed by the real OpenTelemetry SDK. Most tests read the one
+/// checkout of a shared Trace Lab, each with a fresh browser, so one failing step does not hide the others.
+/// </summary>
+public sealed class TraceLabUiTests(CheckoutTraceLab lab) : IClassFixture<CheckoutTraceLab>
 {
-    [Fact]
-    public async Task Log_in_find_a_trace_and_read_its_hops_and_span_details()
+    private TraceLabServer Server => lab.Server;
+
+    private CheckoutScenario Scenario => lab.Scenario;
+
+    /// <summary>A browser on the checkout's trace page, every span shown.</summary>
+    private async Task<Browser> OpenTraceAsync(string query = "")
     {
-        await using var server = await TraceLabServer.StartAsync();
-        var scenario = CheckoutScenario.Run(server, OtlpExportProtocol.Grpc);
-        await server.Api.WaitForJsonAsync($"/api/traces/{scenario.TraceId}", t => (int)t["summary"]!["spanCount"]! == 9);
+        var browser = await BrowserLogin.OpenAsync(Server, $"/traces/{Scenario.TraceId}{query}");
+        await Assertions.Expect(browser.Page.Locator(".span-row")).ToHaveCountAsync(9);
+        return browser;
+    }
+
+    [Fact]
+    public async Task Logging_in_opens_the_traces_list_with_the_checkout()
+    {
         await using var browser = await Browser.LaunchAsync();
         var page = browser.Page;
-
-        await page.GotoAsync($"{server.FrontendUrl}/login?t={TraceLabServer.Token}");
+        await page.GotoAsync($"{Server.FrontendUrl}/login?t={TraceLabServer.Token}");
         Assert.EndsWith("/traces", page.Url);
-        var row = page.Locator($"[data-trace-id='{scenario.TraceId}']");
+        var row = page.Locator($"[data-trace-id='{Scenario.TraceId}']");
         await Assertions.Expect(row).ToContainTextAsync("frontend: GET /checkout");
         await Assertions.Expect(row).ToContainTextAsync("backend 5");
         await browser.ScreenshotAsync("traces-list");
 
-        // Filters are applied to the list the page holds; the text filter reaches attribute values.
+        await row.ClickAsync();
+        await page.WaitForURLAsync($"**/traces/{Scenario.TraceId}**");
+        await Assertions.Expect(page.Locator(".span-row")).ToHaveCountAsync(9);
+        Assert.Empty(browser.ContentSecurityPolicyViolations);
+    }
+
+    [Fact]
+    public async Task Filters_narrow_the_list_and_the_text_filter_reaches_attribute_values()
+    {
+        await using var browser = await BrowserLogin.OpenAsync(Server, "/traces");
+        var page = browser.Page;
+        var row = page.Locator($"[data-trace-id='{Scenario.TraceId}']");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+
         await page.Locator("input[name='text']").FillAsync("amex");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         await Assertions.Expect(page.Locator(".trace-row")).ToHaveCountAsync(1);
@@ -34,68 +58,119 @@ public sealed class TraceLabUiTests
         await page.Locator("input[name='text']").FillAsync("");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         await Assertions.Expect(row).ToHaveCountAsync(1);
+        Assert.Empty(browser.ContentSecurityPolicyViolations);
+    }
 
-        await row.ClickAsync();
-        await page.WaitForURLAsync($"**/traces/{scenario.TraceId}**");
-        var rows = page.Locator(".span-row");
-        await Assertions.Expect(rows).ToHaveCountAsync(9);
+    [Fact]
+    public async Task The_trace_page_marks_each_hop_with_its_carrier_and_the_failed_charge_with_its_logs()
+    {
+        await using var browser = await OpenTraceAsync();
+        var page = browser.Page;
         await Assertions.Expect(page.Locator(".hop", new() { HasText = "HTTP headers" })).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator(".hop", new() { HasText = "gRPC metadata" })).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator(".hop", new() { HasText = "RabbitMQ message headers" })).ToHaveCountAsync(1);
 
         // The failed charge says why in its row, and its warning log is a marker on its bar.
-        var chargeRow = page.Locator($".span-row[data-span-id='{scenario.ChargeSpanId}']");
+        var chargeRow = page.Locator($".span-row[data-span-id='{Scenario.ChargeSpanId}']");
         await Assertions.Expect(chargeRow.Locator(".status-message")).ToHaveTextAsync("— card declined");
         await Assertions.Expect(chargeRow.Locator(".log-marker.level-warning")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator(".log-marker")).ToHaveCountAsync(2); // and "Checkout finished", an information log
+        Assert.Empty(browser.ContentSecurityPolicyViolations);
+    }
 
-        // The service graph: one arrow per kind of hop, labelled with its carrier and count.
-        var graph = page.GetByRole(AriaRole.Img, new() { Name = "Service graph of this trace" });
+    [Fact]
+    public async Task The_service_graph_has_one_arrow_per_kind_of_hop_with_its_carrier_and_count()
+    {
+        await using var browser = await OpenTraceAsync();
+        var graph = browser.Page.GetByRole(AriaRole.Img, new() { Name = "Service graph of this trace" });
         await Assertions.Expect(graph.Locator("[data-edge='frontend->backend']")).ToHaveTextAsync("HTTP headers ×1");
         await Assertions.Expect(graph.Locator("[data-edge='backend->ledger']")).ToHaveTextAsync("gRPC metadata ×1");
         await Assertions.Expect(graph.Locator("[data-edge='backend->worker']")).ToHaveTextAsync("RabbitMQ message headers ×1");
         await Assertions.Expect(graph.Locator("[data-service]")).ToHaveCountAsync(4);
+        Assert.Empty(browser.ContentSecurityPolicyViolations);
+    }
 
-        // The critical path runs from the root through the last-finishing children.
+    [Fact]
+    public async Task The_critical_path_runs_from_the_root_through_the_last_finishing_children()
+    {
+        await using var browser = await OpenTraceAsync();
+        var page = browser.Page;
         await page.GetByLabel("Critical path").CheckAsync();
         await Assertions.Expect(page.Locator(".span-row.critical").First).ToContainTextAsync("GET /checkout");
-        await Assertions.Expect(page.Locator($".span-row.critical[data-span-id='{scenario.ProducerSpanId}']")).ToHaveCountAsync(1);
-        await Assertions.Expect(page.Locator($".span-row.critical[data-span-id='{scenario.ChargeSpanId}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($".span-row.critical[data-span-id='{Scenario.ProducerSpanId}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($".span-row.critical[data-span-id='{Scenario.ChargeSpanId}']")).ToHaveCountAsync(1);
         // Work that starts after its parent ended (the consumer, after the publish) is off the path, as in Jaeger.
-        await Assertions.Expect(page.Locator($".span-row.critical[data-span-id='{scenario.ConsumerSpanId}']")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator($".span-row.critical[data-span-id='{Scenario.ConsumerSpanId}']")).ToHaveCountAsync(0);
+        Assert.Empty(browser.ContentSecurityPolicyViolations);
+    }
 
-        // The consumer's details show the context that crossed in the message headers.
-        await page.Locator($"[data-span-id='{scenario.ConsumerSpanId}']").ClickAsync();
+    [Fact]
+    public async Task A_consumers_details_show_the_context_that_crossed_in_the_message_headers()
+    {
+        await using var browser = await OpenTraceAsync();
+        var page = browser.Page;
+        await page.Locator($"[data-span-id='{Scenario.ConsumerSpanId}']").ClickAsync();
         var details = page.Locator("aside.details");
         await Assertions.Expect(details).ToContainTextAsync("Context crossed in RabbitMQ message headers");
-        await Assertions.Expect(details).ToContainTextAsync($"00-{scenario.TraceId}-{scenario.ProducerSpanId}-01");
+        await Assertions.Expect(details).ToContainTextAsync($"00-{Scenario.TraceId}-{Scenario.ProducerSpanId}-01");
         await Assertions.Expect(details.Locator(".carrier tr", new() { HasText = "baggage" })).ToContainTextAsync("checkout.id=c-1234");
-        Assert.Contains($"spanId={scenario.ConsumerSpanId}", page.Url);
+        Assert.Contains($"spanId={Scenario.ConsumerSpanId}", page.Url);
+        Assert.Empty(browser.ContentSecurityPolicyViolations);
+    }
 
-        // Search within the trace finds the failed charge and selects it.
+    [Fact]
+    public async Task Search_in_the_trace_finds_a_status_message_or_a_name_and_selects_the_span()
+    {
+        // Starting on the consumer, so a search that selects nothing would leave it selected.
+        await using var browser = await OpenTraceAsync($"?spanId={Scenario.ConsumerSpanId}");
+        var page = browser.Page;
+        var details = page.Locator("aside.details");
+        await Assertions.Expect(details.Locator("h3")).ToHaveTextAsync("process orders");
+
+        // "declined" is only in the charge's status message: one match, and it is selected.
         await page.GetByLabel("Search in trace").FillAsync("declined");
+        await Assertions.Expect(page.Locator(".span-row.match")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($".span-row.match.selected[data-span-id='{Scenario.ChargeSpanId}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(details.Locator("h3")).ToHaveTextAsync("charge card");
+        Assert.Contains($"spanId={Scenario.ChargeSpanId}", page.Url);
+
+        // A name: highlighted where it matches.
+        await page.GetByLabel("Search in trace").FillAsync("publish");
+        await Assertions.Expect(page.Locator("mark")).ToHaveTextAsync("publish");
+        await Assertions.Expect(details.Locator("h3")).ToHaveTextAsync("publish orders");
         await page.GetByLabel("Search in trace").FillAsync("charge");
         await Assertions.Expect(page.Locator("mark")).ToHaveTextAsync("charge");
         await Assertions.Expect(details).ToContainTextAsync("card declined");
         await Assertions.Expect(details).ToContainTextAsync("Card declined for order 1234");
         await browser.ScreenshotAsync("trace-detail");
+        Assert.Empty(browser.ContentSecurityPolicyViolations);
+    }
 
-        // A deep link opens the trace with that span selected.
-        await page.GotoAsync($"{server.FrontendUrl}/traces/{scenario.TraceId}?spanId={scenario.ProducerSpanId}");
+    [Fact]
+    public async Task A_deep_link_selects_its_span_and_the_keyboard_moves_through_and_folds_rows()
+    {
+        await using var browser = await OpenTraceAsync($"?spanId={Scenario.ProducerSpanId}");
+        var page = browser.Page;
         await Assertions.Expect(page.Locator("aside.details h3")).ToHaveTextAsync("publish orders");
 
         // The keyboard moves through rows (the deep link follows) and folds them.
         await page.Keyboard.PressAsync("ArrowDown");
         await Assertions.Expect(page.Locator("aside.details h3")).ToHaveTextAsync("process orders");
-        Assert.Contains($"spanId={scenario.ConsumerSpanId}", page.Url);
+        Assert.Contains($"spanId={Scenario.ConsumerSpanId}", page.Url);
         await page.Keyboard.PressAsync("Home");
         await Assertions.Expect(page.Locator("aside.details h3")).ToHaveTextAsync("GET /checkout");
         await page.Keyboard.PressAsync("ArrowLeft");
         await Assertions.Expect(page.Locator(".span-row")).ToHaveCountAsync(1);
         await page.Keyboard.PressAsync("ArrowRight");
         await Assertions.Expect(page.Locator(".span-row")).ToHaveCountAsync(9);
+        Assert.Empty(browser.ContentSecurityPolicyViolations);
+    }
 
-        // Dark theme: a different background, and it stays chosen across pages.
+    [Fact]
+    public async Task The_dark_theme_changes_the_background_and_stays_chosen_after_a_reload()
+    {
+        await using var browser = await OpenTraceAsync();
+        var page = browser.Page;
         var light = await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
         await page.GetByRole(AriaRole.Button, new() { Name = "Theme" }).ClickAsync();
         var dark = await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
@@ -153,7 +228,7 @@ public sealed class TraceLabUiTests
     [Fact]
     public async Task Bad_tokens_and_unknown_traces_get_clear_messages()
     {
-        await using var server = await TraceLabServer.StartAsync();
+        var server = Server;
         await using var browser = await Browser.LaunchAsync();
         var page = browser.Page;
 
@@ -178,9 +253,7 @@ public sealed class TraceLabUiTests
     [Fact]
     public async Task Follow_a_log_to_its_span_and_back_to_the_trace_logs()
     {
-        await using var server = await TraceLabServer.StartAsync();
-        var scenario = CheckoutScenario.Run(server, OtlpExportProtocol.HttpProtobuf);
-        await server.Api.WaitForJsonAsync($"/api/logs?traceId={scenario.TraceId}", l => (int)l["total"]! == 2);
+        var (server, scenario) = (Server, Scenario);
         await using var browser = await Browser.LaunchAsync();
         var page = browser.Page;
         await page.GotoAsync($"{server.FrontendUrl}/login?t={TraceLabServer.Token}&returnUrl=%2Flogs%3Fservice%3Dbackend");
@@ -208,10 +281,8 @@ public sealed class TraceLabUiTests
     [Fact]
     public async Task Export_a_trace_in_both_formats_and_import_it_into_another_trace_lab()
     {
-        await using var source = await TraceLabServer.StartAsync();
+        var (source, scenario) = (Server, Scenario);
         await using var target = await TraceLabServer.StartAsync();
-        var scenario = CheckoutScenario.Run(source, OtlpExportProtocol.Grpc);
-        await source.Api.WaitForJsonAsync($"/api/traces/{scenario.TraceId}", t => (int)t["summary"]!["spanCount"]! == 9);
         await using var browser = await Browser.LaunchAsync();
         var page = browser.Page;
         var folder = Directory.CreateTempSubdirectory("trace-export-");
