@@ -2,7 +2,10 @@
 // moved the context, a details pane, search within the trace, and a deep link to a span (?spanId=).
 // The page loads the waterfall in columns (/waterfall) and each span's attributes only when it is opened,
 // so a 100,000-span trace costs a few megabytes, not a hundred.
-import { getJson, formatDuration, formatTime, PALETTE, element } from './api.js';
+import { getJson } from './api.js';
+import { element } from './dom.js';
+import { formatDuration, formatTime } from './format.js';
+import { serviceColors } from './colors.js';
 import { VirtualList } from './virtual-list.js';
 import { serviceGraph, criticalPath } from './service-graph.js';
 
@@ -41,8 +44,8 @@ class TraceView {
     waterfall.logs.span.forEach((span, i) =>
       (this.logsBySpan.get(span) ?? this.logsBySpan.set(span, []).get(span)).push({ offsetMs: waterfall.logs.offsetMs[i], level: waterfall.logs.level[i] }));
     this.collapsed = new Set();
-    // Within a trace every service gets its own colour, in order of appearance.
-    this.colors = new Map(waterfall.services.map((name, i) => [name, PALETTE[i % PALETTE.length]]));
+    // Every service of the trace its own colour, as in the traces list (colors.js).
+    this.colors = serviceColors(waterfall.services);
     this.duration = Math.max(waterfall.summary.durationMs, 0.001);
     this.critical = null;
     this.showCritical = false;

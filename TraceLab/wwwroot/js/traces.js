@@ -1,9 +1,12 @@
 // The traces list: newest first, filters kept in the URL, live updates with a pause button.
 // The page holds the summaries of up to 10,000 traces; filtering asks the Trace Lab only which trace ids
 // match (it holds every span's attributes) and sorting happens here, so a filter never reloads the list.
-import { getJson, formatDuration, formatTime, serviceColor, element } from './api.js';
+import { getJson } from './api.js';
+import { element } from './dom.js';
+import { formatDuration, formatTime } from './format.js';
+import { serviceColors } from './colors.js';
 import { VirtualList } from './virtual-list.js';
-import { navigate } from './app.js';
+import { navigate } from './router.js';
 
 const FILTERS = ['service', 'text', 'minDuration', 'maxDuration', 'attribute'];
 const SORT_KEYS = { time: t => t.startUnixMs, duration: t => t.durationMs, spans: t => t.spanCount };
@@ -76,12 +79,13 @@ export function renderTraces(page) {
   }
 
   function traceRow(trace) {
+    const colors = serviceColors(trace.services.map(s => s.name));
     return element('div', { class: `trace-row${trace.hasError ? ' has-error' : ''}`, tabindex: '0', role: 'link', 'data-trace-id': trace.traceId,
       onclick: () => navigate(`/traces/${trace.traceId}`),
       onkeydown: event => { if (event.key === 'Enter') navigate(`/traces/${trace.traceId}`); } },
       element('div', { class: 'time' }, formatTime(trace.startUnixMs)),
       element('div', { class: 'name', title: trace.name }, trace.name),
-      element('div', { class: 'services' }, trace.services.map(s => element('span', { class: 'chip', style: `background:${serviceColor(s.name)}` }, `${s.name} ${s.spanCount}`))),
+      element('div', { class: 'services' }, trace.services.map(s => element('span', { class: 'chip', style: `background:${colors.get(s.name)}` }, `${s.name} ${s.spanCount}`))),
       element('div', { class: 'duration' }, formatDuration(trace.durationMs),
         element('span', { class: 'durbar', style: `width:${Math.max(2, 120 * trace.durationMs / maxDuration)}px` })));
   }
