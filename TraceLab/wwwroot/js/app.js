@@ -1,53 +1,17 @@
-// The Trace Lab's single-page UI: a small router over pages that read the JSON API.
+// The Trace Lab's single-page UI: its pages (which read the JSON API), the theme, and the header's links.
 import { renderTraces } from './traces.js';
 import { renderTrace } from './trace.js';
 import { renderLogs } from './logs.js';
 import { getJson } from './api.js';
 import { showForwardingStatus } from './forwarding-status.js';
+import { startRouter } from './router.js';
 
-const page = document.getElementById('page');
-let cleanup = null;
-
+// Each page renders into <main> and may return a function that tears it down (timers, live feeds).
 const routes = [
-  [/^\/traces\/([0-9a-f]{32})$/i, match => renderTrace(page, match[1])],
-  [/^\/traces\/?$/, () => renderTraces(page)],
-  [/^\/logs\/?$/, () => renderLogs(page)],
+  [/^\/traces\/([0-9a-f]{32})$/i, (page, match) => renderTrace(page, match[1])],
+  [/^\/traces\/?$/, page => renderTraces(page)],
+  [/^\/logs\/?$/, page => renderLogs(page)],
 ];
-
-export function navigate(url, { replace = false } = {}) {
-  if (replace) history.replaceState(null, '', url); else history.pushState(null, '', url);
-  route();
-}
-
-function route() {
-  cleanup?.();
-  cleanup = null;
-  if (location.pathname === '/' || location.pathname === '') {
-    history.replaceState(null, '', '/traces');
-  }
-  const path = location.pathname;
-  for (const link of document.querySelectorAll('[data-nav]')) {
-    link.toggleAttribute('aria-current', path.startsWith('/' + link.dataset.nav));
-    if (path.startsWith('/' + link.dataset.nav)) link.setAttribute('aria-current', 'page');
-  }
-  for (const [pattern, render] of routes) {
-    const match = path.match(pattern);
-    if (match) {
-      cleanup = render(match) ?? null;
-      return;
-    }
-  }
-  page.replaceChildren(Object.assign(document.createElement('p'), { textContent: `Nothing is at ${path}.`, className: 'error-text' }));
-}
-
-// Links inside the app change the page without reloading it.
-document.addEventListener('click', event => {
-  const link = event.target.closest('a[href^="/"]');
-  if (!link || link.target || event.ctrlKey || event.metaKey || event.shiftKey || link.getAttribute('href').startsWith('/logout') || link.hasAttribute('download') || link.getAttribute('href').startsWith('/api/')) return;
-  event.preventDefault();
-  navigate(link.getAttribute('href'));
-});
-window.addEventListener('popstate', route);
 
 // Light, dark, or the system's choice; remembered per browser.
 const theme = localStorage.getItem('theme');
@@ -69,4 +33,4 @@ getJson('/api/ui-config').then(config => {
 
 showForwardingStatus(document.getElementById('forwarding'));
 
-route();
+startRouter(document.getElementById('page'), routes);

@@ -1,7 +1,8 @@
 // The forwarder's counts in the header, refreshed every few seconds; nothing is shown when the Lab does not
 // forward. Dropped exports (the queue was full) and failed sends are highlighted: Aspire's dashboard is
 // missing telemetry that the Lab has.
-import { getJson, element } from './api.js';
+import { getJson } from './api.js';
+import { element } from './dom.js';
 
 const REFRESH_MS = 5000;
 

@@ -1,7 +1,9 @@
 // Structured logs: filters in the URL, newest first; each entry links to its trace and span.
-import { getJson, formatTime, element } from './api.js';
+import { getJson } from './api.js';
+import { element } from './dom.js';
+import { formatTime } from './format.js';
 import { VirtualList } from './virtual-list.js';
-import { navigate } from './app.js';
+import { navigate } from './router.js';
 
 const FILTERS = ['service', 'level', 'text', 'traceId'];
 

@@ -1,7 +1,7 @@
 // The services of one trace as a graph: a node per service, an arrow per kind of hop, labelled with the
 // carrier that moved the context and how many times. Services are laid out left to right by how many
 // hops from the trace's first service they are.
-import { element } from './api.js';
+import { element } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 

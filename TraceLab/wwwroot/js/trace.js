@@ -2,13 +2,21 @@
 // moved the context, a details pane, search within the trace, and a deep link to a span (?spanId=).
 // The page loads the waterfall in columns (/waterfall) and each span's attributes only when it is opened,
 // so a 100,000-span trace costs a few megabytes, not a hundred.
-import { getJson, formatDuration, formatTime, PALETTE, element } from './api.js';
+import { getJson } from './api.js';
+import { element } from './dom.js';
+import { formatDuration, formatTime } from './format.js';
+import { serviceColors } from './colors.js';
 import { VirtualList } from './virtual-list.js';
 import { serviceGraph, criticalPath } from './service-graph.js';
 
 const KIND_ICONS = { server: '⇥', client: '↦', producer: '⇪', consumer: '⇩', internal: '•', unspecified: '·' };
 // Deeper levels stop indenting, so names stay readable; the depth is in the row's tooltip.
 const MAX_INDENT = 30;
+// The split between span names and bars: dragged or moved with the arrow keys, kept for the browser session.
+const NAMES_WIDTH_KEY = 'traceLab.namesWidth';
+const MIN_NAMES = 120;  // px
+const MIN_BARS = 240;   // px: room for the time axis's labels
+const KEY_STEP = 24;    // px per arrow key; Shift moves four times as far
 
 export function renderTrace(page, traceId) {
   page.replaceChildren(element('p', { class: 'muted' }, 'Loading trace…'));
@@ -41,8 +49,8 @@ class TraceView {
     waterfall.logs.span.forEach((span, i) =>
       (this.logsBySpan.get(span) ?? this.logsBySpan.set(span, []).get(span)).push({ offsetMs: waterfall.logs.offsetMs[i], level: waterfall.logs.level[i] }));
     this.collapsed = new Set();
-    // Within a trace every service gets its own colour, in order of appearance.
-    this.colors = new Map(waterfall.services.map((name, i) => [name, PALETTE[i % PALETTE.length]]));
+    // Every service of the trace its own colour, as in the traces list (colors.js).
+    this.colors = serviceColors(waterfall.services);
     this.duration = Math.max(waterfall.summary.durationMs, 0.001);
     this.critical = null;
     this.showCritical = false;
@@ -91,10 +99,59 @@ class TraceView {
         element('label', {}, element('input', { type: 'checkbox', onchange: event => this.toggleCritical(event.target.checked) }), ' Critical path')),
       serviceGraph(this.trace, this.colors),
       element('div', { class: 'trace-layout' },
-        element('div', {}, this.axis(), this.rowsElement),
+        this.pane = element('div', { class: 'waterfall-pane' }, this.axis(), this.rowsElement, this.splitter()),
         this.details));
+    const remembered = Number(sessionStorage.getItem(NAMES_WIDTH_KEY));
+    if (remembered > 0) this.setNamesWidth(remembered, { remember: false }); else this.describeSplit(this.namesWidth());
     this.list = new VirtualList(this.rowsElement, { render: position => this.row(this.visible[position]) });
     this.rowsElement.addEventListener('keydown', event => this.onKey(event));
+  }
+
+  // A separator on the line between names and bars (role="separator", focusable, so the keyboard can move it too).
+  splitter() {
+    const handle = element('div', { class: 'splitter', role: 'separator', tabindex: '0', 'aria-orientation': 'vertical',
+      'aria-label': 'Width of the span names', 'aria-valuemin': '0', 'aria-valuemax': '100', title: 'Drag, or use the arrow keys, to widen the span names' });
+    const dragTo = event => this.setNamesWidth(event.clientX - this.pane.getBoundingClientRect().left, { remember: false });
+    handle.addEventListener('pointerdown', event => {
+      if (event.button !== 0) return;
+      event.preventDefault();
+      handle.setPointerCapture(event.pointerId);
+      handle.addEventListener('pointermove', dragTo);
+      handle.focus({ preventScroll: true });
+    });
+    const drop = event => {
+      if (!handle.hasPointerCapture(event.pointerId)) return;
+      handle.removeEventListener('pointermove', dragTo);
+      handle.releasePointerCapture(event.pointerId);
+      this.setNamesWidth(this.namesWidth());
+    };
+    handle.addEventListener('pointerup', drop);
+    handle.addEventListener('pointercancel', drop);
+    handle.addEventListener('keydown', event => {
+      const step = event.shiftKey ? 4 * KEY_STEP : KEY_STEP;
+      const moves = { ArrowLeft: -step, ArrowRight: step, Home: -Infinity, End: Infinity };
+      if (!(event.key in moves)) return;
+      event.preventDefault();
+      this.setNamesWidth(this.namesWidth() + moves[event.key]);
+    });
+    this.splitterElement = handle;
+    return handle;
+  }
+
+  // The handle sits on the split (translated by half its width), so its offset is the names column's width.
+  namesWidth() { return this.splitterElement.offsetLeft; }
+
+  setNamesWidth(px, { remember = true } = {}) {
+    const available = this.pane.clientWidth;
+    const width = Math.round(Math.max(MIN_NAMES, Math.min(px, available - MIN_BARS)));
+    this.pane.style.setProperty('--names-width', `${width}px`);
+    this.describeSplit(width);
+    if (remember) sessionStorage.setItem(NAMES_WIDTH_KEY, String(width));
+  }
+
+  describeSplit(width) {
+    this.splitterElement.setAttribute('aria-valuenow', String(Math.round(100 * width / Math.max(this.pane.clientWidth, 1))));
+    this.splitterElement.setAttribute('aria-valuetext', `span names ${width} pixels wide`);
   }
 
   axis() {
@@ -155,8 +212,8 @@ class TraceView {
         element('span', { class: 'kind', title: this.kind(index) }, KIND_ICONS[this.kind(index)] ?? '·'),
         element('span', { class: 'chip', style: `background:${color}` }, service),
         hop ? element('span', { class: 'hop', title: `Context crossed from ${hop.fromService} in ${hop.carrierLabel}` }, `⇠ ${hop.carrierLabel}`) : null,
-        element('span', { class: error ? 'error-text' : '' }, this.highlight(this.name(index))),
-        error && statusMessage ? element('span', { class: 'status-message error-text' }, `— ${statusMessage}`) : null,
+        element('span', { class: `span-name${error ? ' error-text' : ''}`, title: this.name(index) }, this.highlight(this.name(index))),
+        error && statusMessage ? element('span', { class: 'status-message error-text', title: statusMessage }, `— ${statusMessage}`) : null,
         this.orphans.has(index) ? element('span', { class: 'orphan', title: 'The parent span never arrived: context was propagated, the parent span was not exported' }, 'parent missing') : null),
       element('div', { class: 'timeline' },
         element('div', { class: `bar${error ? ' error' : ''}`, style: `left:${left}%;width:${width}%;background:${color}`,
@@ -273,6 +330,8 @@ class TraceView {
 
 function spanDetails(span, logs, { spanLink }) {
   const table = rows => element('table', {}, element('tbody', {}, rows.map(([k, v]) => element('tr', {}, element('td', {}, k), element('td', {}, v)))));
+  const none = () => element('p', { class: 'muted' }, 'none');
+  const attributes = list => list.length ? table(list.map(a => [a.key, value(a.value)])) : none();
   const value = v => typeof v === 'string' ? v : JSON.stringify(v);
   const hop = span.hop;
   return [
@@ -288,13 +347,13 @@ function spanDetails(span, logs, { spanLink }) {
         ['baggage', hop.context.baggage?.length ? hop.context.baggage.map(b => `${b.key}=${b.value}`).join(', ') : '(none recorded)']])) : null,
     span.parentNotReceived ? element('p', { class: 'error-text' },
       'Its parent span never arrived: usually the caller propagated context but did not export its span (not instrumented, sampled differently, or still in flight).') : null,
-    element('h4', {}, 'Attributes'), table(span.attributes.map(a => [a.key, value(a.value)])),
-    element('h4', {}, 'Resource'), table((span.resourceAttributes ?? []).map(a => [a.key, value(a.value)])),
+    element('h4', {}, 'Attributes'), attributes(span.attributes),
+    element('h4', {}, 'Resource'), attributes(span.resourceAttributes ?? []),
     span.events.length ? [element('h4', {}, 'Events'), table(span.events.map(e => [`+${formatDuration(e.offsetMs)}`, e.name + (e.attributes.length ? ' ' + e.attributes.map(a => `${a.key}=${value(a.value)}`).join(' ') : '')]))] : null,
     span.links.length ? [element('h4', {}, 'Links'), table(span.links.map(l => [l.inThisTrace ? 'this trace' : l.traceId, l.inThisTrace ? spanLink(l.spanId) : element('a', { href: `/traces/${l.traceId}?spanId=${l.spanId}` }, l.spanId)]))] : null,
     span.backlinks.length ? [element('h4', {}, 'Linked from'), table(span.backlinks.map(l => ['this trace', spanLink(l.spanId)]))] : null,
     element('h4', {}, 'Logs'),
-    logs.length === 0 ? element('p', { class: 'muted' }, 'none') : element('table', { class: 'span-logs' }, element('tbody', {}, logs.map(log =>
+    logs.length === 0 ? none() : element('table', { class: 'span-logs' }, element('tbody', {}, logs.map(log =>
       element('tr', {}, element('td', { class: `level-${log.level}` }, log.level),
         element('td', {}, element('a', { href: `/logs?traceId=${log.traceId}`, title: 'All logs of this trace' }, log.body)))))),
   ].flat().filter(Boolean);

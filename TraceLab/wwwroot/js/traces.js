@@ -1,9 +1,12 @@
 // The traces list: newest first, filters kept in the URL, live updates with a pause button.
 // The page holds the summaries of up to 10,000 traces; filtering asks the Trace Lab only which trace ids
 // match (it holds every span's attributes) and sorting happens here, so a filter never reloads the list.
-import { getJson, formatDuration, formatTime, serviceColor, element } from './api.js';
+import { getJson } from './api.js';
+import { element } from './dom.js';
+import { formatDuration, formatTime } from './format.js';
+import { serviceColors } from './colors.js';
 import { VirtualList } from './virtual-list.js';
-import { navigate } from './app.js';
+import { navigate } from './router.js';
 
 const FILTERS = ['service', 'text', 'minDuration', 'maxDuration', 'attribute'];
 const SORT_KEYS = { time: t => t.startUnixMs, duration: t => t.durationMs, spans: t => t.spanCount };
@@ -23,9 +26,10 @@ export function renderTraces(page) {
     ...FILTERS.map(name => element('label', {}, name, inputs[name])),
     element('label', {}, 'errors only', errorsOnly),
     element('button', { type: 'submit' }, 'Filter'), pause, importButton, importFile, status);
-  const headRow = element('tr');
-  const listElement = element('div', { style: 'height: calc(100vh - 14rem)' });
-  page.replaceChildren(element('h1', {}, 'Traces'), form, importStatus, element('table', { class: 'list' }, element('thead', {}, headRow)), listElement);
+  // The column heads share the rows' classes (and widths), and a scrollbar's room, so each stands over its cells.
+  const head = element('div', { class: 'list-head trace-columns' });
+  const listElement = element('div', { class: 'trace-list', style: 'height: calc(100vh - 14rem)' });
+  page.replaceChildren(element('h1', {}, 'Traces'), form, importStatus, head, listElement);
 
   let all = [];          // summaries, newest first, as the Trace Lab sent them
   let total = 0;         // traces in the Trace Lab (may exceed what was sent)
@@ -41,11 +45,11 @@ export function renderTraces(page) {
     const query = current();
     const sort = query.get('sort') ?? 'time';
     const order = query.get('order') ?? 'desc';
-    const header = (key, label) => {
-      if (!key) return element('th', {}, label);
+    const header = (column, key, label) => {
+      if (!key) return element('div', { class: column }, label);
       const arrow = sort === key ? (order === 'desc' ? ' ▼' : ' ▲') : '';
-      return element('th', { 'aria-sort': sort === key ? (order === 'desc' ? 'descending' : 'ascending') : null },
-        element('button', { type: 'button', onclick: () => {
+      return element('div', { class: column },
+        element('button', { type: 'button', title: sort === key ? `Sorted by ${label.toLowerCase()}, ${order === 'desc' ? 'descending' : 'ascending'}` : `Sort by ${label.toLowerCase()}`, onclick: () => {
           const next = current();
           next.set('order', sort === key && order === 'desc' ? 'asc' : 'desc');
           next.set('sort', key);
@@ -54,7 +58,8 @@ export function renderTraces(page) {
           show();
         } }, label + arrow));
     };
-    headRow.replaceChildren(header('time', 'Time'), header(null, 'Name'), header(null, 'Services'), header('duration', 'Duration'), header('spans', 'Spans'));
+    head.replaceChildren(header('time', 'time', 'Time'), header('name', null, 'Name'), header('services', null, 'Services'),
+      header('duration', 'duration', 'Duration'), header('spans', 'spans', 'Spans'));
   }
 
   function filterQuery() {
@@ -76,14 +81,15 @@ export function renderTraces(page) {
   }
 
   function traceRow(trace) {
-    return element('div', { class: `trace-row${trace.hasError ? ' has-error' : ''}`, tabindex: '0', role: 'link', 'data-trace-id': trace.traceId,
+    return element('div', { class: `trace-row trace-columns${trace.hasError ? ' has-error' : ''}`, tabindex: '0', role: 'link', 'data-trace-id': trace.traceId,
       onclick: () => navigate(`/traces/${trace.traceId}`),
       onkeydown: event => { if (event.key === 'Enter') navigate(`/traces/${trace.traceId}`); } },
       element('div', { class: 'time' }, formatTime(trace.startUnixMs)),
       element('div', { class: 'name', title: trace.name }, trace.name),
-      element('div', { class: 'services' }, trace.services.map(s => element('span', { class: 'chip', style: `background:${serviceColor(s.name)}` }, `${s.name} ${s.spanCount}`))),
+      serviceChips(trace.services),
       element('div', { class: 'duration' }, formatDuration(trace.durationMs),
-        element('span', { class: 'durbar', style: `width:${Math.max(2, 120 * trace.durationMs / maxDuration)}px` })));
+        element('span', { class: 'durbar', style: `width:${Math.max(2, 120 * trace.durationMs / maxDuration)}px` })),
+      element('div', { class: 'spans' }, String(trace.spanCount)));
   }
 
   // The filtered, sorted rows from what the page holds.
@@ -156,4 +162,18 @@ export function renderTraces(page) {
   renderHead();
   refresh({ reloadList: true });
   return () => { events.close(); clearTimeout(pending); generation++; };
+}
+
+// Rows have one height (the list is virtualised), so chips do not wrap: up to MAX_CHIPS services get a chip,
+// more get MAX_CHIPS - 1 chips and a "+N" naming the rest; a chip too narrow for its name has it in its title.
+const MAX_CHIPS = 4;
+const serviceLabel = s => `${s.name} ${s.spanCount}`;
+
+function serviceChips(services) {
+  const colors = serviceColors(services.map(s => s.name));
+  const shown = services.length > MAX_CHIPS ? services.slice(0, MAX_CHIPS - 1) : services;
+  const rest = services.slice(shown.length);
+  return element('div', { class: 'services', title: services.map(serviceLabel).join(', ') },
+    shown.map(s => element('span', { class: 'chip', 'data-service': s.name, title: `${s.name}: ${s.spanCount} span${s.spanCount === 1 ? '' : 's'}`, style: `background:${colors.get(s.name)}` }, serviceLabel(s))),
+    rest.length ? element('span', { class: 'chip more', title: rest.map(serviceLabel).join(', ') }, `+${rest.length}`) : null);
 }
