@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Google.Protobuf;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Playwright;
-using OpenTelemetry.Proto.Collector.Trace.V1;
 
 namespace DistributedTracing.TraceLab.Tests;
 
