@@ -1,10 +1,12 @@
 using System.Net;
+using DistributedTracing.ServiceDefaults;
+using DistributedTracing.ServiceDefaults.Messaging;
+using DistributedTracing.ServiceDefaults.Tracing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting.Tracing;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -54,7 +56,7 @@ public static class Extensions
             .WithTracing(tracing => tracing
                 .SetSampler(TraceSamplerSettings.FromConfiguration(builder.Configuration))
                 .AddSource(builder.Environment.ApplicationName)
-                .AddSource(Messaging.MessagingTelemetry.SourceName)
+                .AddSource(MessagingTelemetry.SourceName)
                 .AddSource("Npgsql")
                 .AddProcessor(new ReceivedBaggageProcessor())
                 // Health probes every second would bury the traces people came to see.

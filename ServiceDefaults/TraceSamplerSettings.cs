@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Trace;
 
-namespace Microsoft.Extensions.Hosting;
+namespace DistributedTracing.ServiceDefaults;
 
 /// <summary>
 /// The sampler named by OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG (the specification's values),

@@ -1,7 +1,6 @@
 using DistributedTracing.NotificationWorker.Data;
 using DistributedTracing.NotificationWorker.Messaging;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting.Messaging;
 
 namespace DistributedTracing.NotificationWorker.Extensions;
 

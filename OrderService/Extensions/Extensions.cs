@@ -1,8 +1,7 @@
 using DistributedTracing.OrderService.Data;
 using DistributedTracing.OrderService.Messaging;
+using DistributedTracing.ServiceDefaults.GrpcServer;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting.GrpcServer;
-using Microsoft.Extensions.Hosting.Messaging;
 
 namespace DistributedTracing.OrderService.Extensions;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using DistributedTracing.Messaging;
-using Microsoft.Extensions.Hosting.Messaging;
+using DistributedTracing.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
 
 namespace DistributedTracing.OrderService.Messaging;

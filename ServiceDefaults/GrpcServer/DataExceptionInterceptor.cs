@@ -2,7 +2,7 @@ using System.Data.Common;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
-namespace Microsoft.Extensions.Hosting.GrpcServer;
+namespace DistributedTracing.ServiceDefaults.GrpcServer;
 
 /// <summary>
 /// Answers InvalidArgument, not Unknown, when the database refused the data a call carried. PostgreSQL puts

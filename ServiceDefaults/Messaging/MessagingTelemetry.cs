@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Microsoft.Extensions.Hosting.Messaging;
+namespace DistributedTracing.ServiceDefaults.Messaging;
 
 /// <summary>The ActivitySource of the messaging spans, and the semantic-convention attribute names they use.</summary>
 public static class MessagingTelemetry

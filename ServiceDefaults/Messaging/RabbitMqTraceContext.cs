@@ -5,7 +5,7 @@ using OpenTelemetry.Context.Propagation;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
-namespace Microsoft.Extensions.Hosting.Messaging;
+namespace DistributedTracing.ServiceDefaults.Messaging;
 
 /// <summary>
 /// Carries trace context across RabbitMQ, the way HTTP and gRPC instrumentation do for their calls:

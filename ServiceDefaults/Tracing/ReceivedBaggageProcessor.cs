@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OpenTelemetry;
 
-namespace Microsoft.Extensions.Hosting.Tracing;
+namespace DistributedTracing.ServiceDefaults.Tracing;
 
 /// <summary>
 /// Records the W3C baggage a service received on the span that received it (a SERVER or CONSUMER span

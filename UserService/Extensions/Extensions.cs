@@ -1,6 +1,6 @@
+using DistributedTracing.ServiceDefaults.GrpcServer;
 using DistributedTracing.UserService.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Hosting.GrpcServer;
 
 namespace DistributedTracing.UserService.Extensions;
 

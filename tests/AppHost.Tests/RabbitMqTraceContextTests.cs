@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.Hosting.Messaging;
+using DistributedTracing.ServiceDefaults.Messaging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 

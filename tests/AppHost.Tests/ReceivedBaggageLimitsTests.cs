@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using Microsoft.Extensions.Hosting.Tracing;
+using DistributedTracing.ServiceDefaults.Tracing;
 
 namespace DistributedTracing.AppHost.Tests;
 

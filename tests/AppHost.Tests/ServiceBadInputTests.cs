@@ -1,7 +1,7 @@
 using Aspire.Hosting.Testing;
+using DistributedTracing.ServiceDefaults.GrpcServer;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.Extensions.Hosting.GrpcServer;
 using Npgsql;
 using CreateUserRequest = DistributedTracing.UserService.Grpc.CreateUserRequest;
 using OrderLine = DistributedTracing.OrderService.Grpc.OrderLine;

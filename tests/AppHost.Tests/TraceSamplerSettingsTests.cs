@@ -1,5 +1,5 @@
+using DistributedTracing.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Trace;
 
 namespace DistributedTracing.AppHost.Tests;

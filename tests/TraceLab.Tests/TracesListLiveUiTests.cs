@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Playwright;
-using OpenTelemetry.Trace;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Trace;
 
 namespace DistributedTracing.TraceLab.Tests;
 
