@@ -77,11 +77,16 @@ public static class TraceLabServiceExtensions
     private static void ConfigureListeners(KestrelServerOptions kestrel, TraceLabOptions options)
     {
         // What a connection can make Kestrel buffer before anyone reads it, times how many connections:
-        // part of the memory bound README states. Smaller windows than Kestrel's defaults cost nothing on loopback.
+        // part of the memory bound README states. Over HTTP/2 the streams of one connection share its window,
+        // and streams waiting for a turn to be read (OtlpBodyReadLimitMiddleware) hold their share. Kestrel
+        // gives window back only once half of it has been read, so the connection window is twice the streams
+        // allowed times each stream's window: the stream being read can always read that half, however many
+        // wait beside it (with less, it stalls holding its turn, and so does every export after it).
         kestrel.Limits.MaxConcurrentConnections = MaxConnections;
         kestrel.Limits.MaxRequestBufferSize = MaxBufferedBytesPerConnection;
-        kestrel.Limits.Http2.InitialConnectionWindowSize = MaxBufferedBytesPerConnection;
-        kestrel.Limits.Http2.InitialStreamWindowSize = MaxBufferedBytesPerConnection;
+        kestrel.Limits.Http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
+        kestrel.Limits.Http2.InitialStreamWindowSize = StreamWindowBytes;
+        kestrel.Limits.Http2.InitialConnectionWindowSize = 2 * MaxStreamsPerConnection * StreamWindowBytes;
 
         Listen(kestrel, options.Frontend.EndpointUrl, HttpProtocols.Http1, EndpointRole.Frontend);
 
@@ -91,9 +96,15 @@ public static class TraceLabServiceExtensions
     }
 
     /// <summary>Open connections across the three listeners.</summary>
-    public const int MaxConnections = 512;
+    public const int MaxConnections = 256;
 
+    /// <summary>HTTP/1.1: request bytes buffered per connection.</summary>
     public const int MaxBufferedBytesPerConnection = 256 * 1024;
+
+    /// <summary>HTTP/2: concurrent streams per connection, and each stream's window (HTTP/2's smallest but one byte).</summary>
+    public const int MaxStreamsPerConnection = 8;
+
+    public const int StreamWindowBytes = 64 * 1024;
 
     private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols, EndpointRole role)
     {

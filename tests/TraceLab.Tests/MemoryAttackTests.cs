@@ -163,6 +163,27 @@ public sealed class MemoryAttackTests
     }
 
     [Fact]
+    public async Task Large_grpc_exports_sharing_one_connection_all_get_their_turn()
+    {
+        // Over HTTP/2 the streams waiting for a turn hold part of their connection's window. With one turn and
+        // the window too small, the stream being read would starve and hold its turn until cut off.
+        await using var server = await TraceLabServer.StartAsync(new Dictionary<string, string?> { ["TraceLab:Otlp:MaxConcurrentBodyReads"] = "1" });
+        using var channel = server.CreateGrpcChannel();
+        var client = new OpenTelemetry.Proto.Collector.Trace.V1.TraceService.TraceServiceClient(channel);
+        var headers = new Grpc.Core.Metadata { { "x-otlp-api-key", TraceLabServer.ApiKey } };
+        var exports = Enumerable.Range(0, 12).Select(_ =>
+        {
+            var span = OtlpRequests.Span(OtlpRequests.NewTraceId(), OtlpRequests.NewSpanId(), null, "large");
+            span.Attributes.Add(Enumerable.Range(0, 64).Select(k => OtlpRequests.Attribute($"key.{k}", new string('v', 4_000))));
+            return client.ExportAsync(OtlpRequests.Traces("svc", span), headers, deadline: DateTime.UtcNow.AddSeconds(60)).ResponseAsync;
+        }).ToList();
+
+        var answers = await Task.WhenAll(exports).WaitAsync(TimeSpan.FromSeconds(90));
+        Assert.All(answers, answer => Assert.Null(answer.PartialSuccess));
+        Assert.Equal(12, server.Store.TraceCount);
+    }
+
+    [Fact]
     public async Task A_compressed_body_larger_than_the_limit_is_413_before_it_is_inflated()
     {
         await using var server = await TraceLabServer.StartAsync(new Dictionary<string, string?> { ["TraceLab:Otlp:MaxRequestBodySize"] = $"{1 * MiB}" });
