@@ -36,17 +36,18 @@ public sealed class AttributeKeyTable(int capacity = 65_000)
         return GetId(System.Text.Encoding.UTF8.GetString(utf8Key));
     }
 
-    /// <summary>The key's id, or 0 when the table is full.</summary>
+    /// <summary>The key's id, or 0 when the table is full or the key too long.</summary>
     public int GetId(string key)
     {
-        if (key.Length > MaxKeyLength || System.Text.Encoding.UTF8.GetByteCount(key) > MaxKeyLength)
-        {
-            return 0;
-        }
-
+        // Known keys first: every key in the table is short, so only a new key needs its length measured.
         if (_ids.TryGetValue(key, out var id))
         {
             return id;
+        }
+
+        if (key.Length > MaxKeyLength || System.Text.Encoding.UTF8.GetByteCount(key) > MaxKeyLength)
+        {
+            return 0;
         }
 
         lock (_lock)
