@@ -53,11 +53,14 @@ public sealed class TestApp : IAsyncDisposable
     /// <param name="args">The AppHost's command line (after <c>--Gateway:Port=0</c>).</param>
     /// <param name="dashboard">Run Aspire's dashboard too (random ports, its own browser token, which the Lab shares).</param>
     /// <param name="waitForHealthy">Return only once every project is healthy.</param>
-    public static async Task<TestApp> StartAsync(string[]? args = null, bool dashboard = false, bool waitForHealthy = true)
+    /// <param name="configure">Changes to the app model before it is built (a test's own settings or resources).</param>
+    public static async Task<TestApp> StartAsync(string[]? args = null, bool dashboard = false, bool waitForHealthy = true,
+        Action<IDistributedApplicationTestingBuilder>? configure = null)
     {
         // Without Aspire's dashboard the Lab makes up a token nothing prints; give it one the tests know.
         string[] allArgs = ["--Gateway:Port=0", .. dashboard ? Array.Empty<string>() : [$"--AppHost:BrowserToken={RandomNumberGenerator.GetHexString(32, lowercase: true)}"], .. args ?? []];
         var builder = await CreateBuilderAsync(allArgs, dashboard);
+        configure?.Invoke(builder);
         DistributedApplication? app = null;
         TestApp? testApp = null;
         var stopWatching = new CancellationTokenSource();
