@@ -49,4 +49,21 @@ internal static class Polling
 
         return true;
     }
+
+    /// <summary>Waits until the asynchronous <paramref name="condition"/> holds, checking every 100 ms; false if it never did.</summary>
+    public static async Task<bool> UntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return true;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Aspire.Hosting.ApplicationModel;
@@ -19,10 +18,7 @@ public sealed class ResilienceTests(SharedAppFixture fixture)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var running = app.Snapshot("shopper");
         // The service itself crashes: the process DCP started, or, where DCP runs `dotnet run`, its child.
-        var pid = int.Parse(running.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, CultureInfo.InvariantCulture);
-        var all = ProcessTable.Read();
-        var service = all.Where(p => p.Pid == pid).Concat(ProcessTable.Descendants(all, pid))
-            .First(p => p.CommandLine.Contains("DistributedTracing.Shopper", StringComparison.Ordinal) && !p.CommandLine.StartsWith("dotnet run", StringComparison.Ordinal));
+        var service = ProcessTable.OfResource(running, "DistributedTracing.Shopper");
         ProcessTable.Signal(service.Pid, ProcessTable.SIGKILL);
 
         // Shown as finished, with the exit code of a process killed by SIGKILL.
