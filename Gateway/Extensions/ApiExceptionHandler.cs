@@ -1,3 +1,4 @@
+using DistributedTracing.ServiceDefaults.GrpcServer;
 using Grpc.Core;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -26,7 +27,10 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             return false;
         }
 
-        var status = rpc.StatusCode switch
+        // A call that never got an answer (the resilience pipeline gave up, the connection failed) is
+        // Internal to gRPC; for the caller it is a service away, to be tried again later.
+        var away = rpc.StatusCode == StatusCode.Internal && DependencyFailure.IsDependencyAway(rpc);
+        var status = away ? StatusCodes.Status503ServiceUnavailable : rpc.StatusCode switch
         {
             StatusCode.NotFound => StatusCodes.Status404NotFound,
             StatusCode.InvalidArgument => StatusCodes.Status400BadRequest,
@@ -44,8 +48,8 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             ProblemDetails =
             {
                 Status = status,
-                Detail = Shorten(rpc.Status.Detail),
-                Extensions = { ["grpcStatus"] = rpc.StatusCode.ToString() },
+                Detail = away ? "a service behind the gateway is unavailable; try again later" : Shorten(rpc.Status.Detail),
+                Extensions = { ["grpcStatus"] = (away ? StatusCode.Unavailable : rpc.StatusCode).ToString() },
             },
         });
     }

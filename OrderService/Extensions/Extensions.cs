@@ -17,7 +17,11 @@ public static class Extensions
         builder.AddRabbitMqConnection("messaging");
         builder.Services.AddSingleton<OrderEventPublisher>();
 
-        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<DataExceptionInterceptor>());
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<DataExceptionInterceptor>();
+            grpc.Interceptors.Add<DependencyExceptionInterceptor>();
+        });
         // "_grpc" picks UserService's HTTP/2 endpoint (services__userservice__grpc__0).
         builder.Services.AddGrpcClient<UserService.Grpc.UserService.UserServiceClient>(o => o.Address = new Uri("http://_grpc.userservice"));
         return builder;

@@ -12,7 +12,11 @@ public static class Extensions
             ?? throw new InvalidOperationException("ConnectionStrings:usersdb is not set.");
         builder.Services.AddDbContext<UsersDbContext>(options => options.UseNpgsql(connectionString));
         builder.Services.AddHostedService<UsersDbInitializer>();
-        builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<DataExceptionInterceptor>());
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<DataExceptionInterceptor>();
+            grpc.Interceptors.Add<DependencyExceptionInterceptor>();
+        });
         return builder;
     }
 }

@@ -9,7 +9,7 @@ public sealed record StreamedOrder(int Index, string Sku, DateTime SentAt, DateT
 {
     public bool Accepted => Status == HttpStatusCode.Created;
 
-    public override string ToString() => $"#{Index} {Sku}: {(Status is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : Failure)} order {OrderId}";
+    public override string ToString() => $"#{Index} {Sku}: {(Status is { } s ? ((int)s).ToString(System.Globalization.CultureInfo.InvariantCulture) : "")} {Failure} order {OrderId} trace {TraceId}";
 }
 
 /// <summary>
@@ -83,7 +83,9 @@ public sealed class OrderStream
                 ? (await response.Content.ReadFromJsonAsync<Placed>(cancel.Token))!.Id
                 : null;
             var traceId = response.Headers.TryGetValues("traceresponse", out var values) ? values.Single().Split('-')[1] : null;
-            return new StreamedOrder(index, sku, sentAt, DateTime.UtcNow, response.StatusCode, orderId, traceId, null);
+            // Another answer keeps its problem's text, to say what went wrong.
+            var problem = orderId is null ? await response.Content.ReadAsStringAsync(cancel.Token) : null;
+            return new StreamedOrder(index, sku, sentAt, DateTime.UtcNow, response.StatusCode, orderId, traceId, problem?[..Math.Min(problem.Length, 300)]);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
         {
