@@ -37,6 +37,7 @@ public static class Extensions
         builder.Services.AddSingleton(new RabbitMqConnectionProvider(messaging, builder.Environment.ApplicationName));
         builder.Services.AddSingleton<OrderEventPublisher>();
 
+        builder.Services.AddSingleton(services => new OutboxDbContextFactory(ordersDbConnectionString, services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddHostedService(services => new OutboxNotificationListener(
             ordersDbConnectionString, services.GetRequiredService<OutboxSignal>(), services.GetRequiredService<ILogger<OutboxNotificationListener>>()));

@@ -1,4 +1,3 @@
-using DistributedTracing.OrderService.Data;
 using Microsoft.EntityFrameworkCore;
 using OpenTelemetry;
 
@@ -8,7 +7,7 @@ namespace DistributedTracing.OrderService.Outbox;
 /// Keeps ordersdb's bookkeeping tables bounded: sent outbox rows go after an hour (long enough to look at a
 /// recent one), idempotency keys after 24 hours (a client retrying later than that is placing a new order).
 /// </summary>
-public sealed class OutboxCleanup(IServiceScopeFactory scopes, ILogger<OutboxCleanup> logger) : BackgroundService
+public sealed class OutboxCleanup(OutboxDbContextFactory contexts, ILogger<OutboxCleanup> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan KeepSent = TimeSpan.FromHours(1);
@@ -21,8 +20,7 @@ public sealed class OutboxCleanup(IServiceScopeFactory scopes, ILogger<OutboxCle
         {
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+                await using var db = contexts.Create();
                 using var quiet = SuppressInstrumentationScope.Begin();
                 var sentBefore = DateTimeOffset.UtcNow - KeepSent;
                 var keysBefore = DateTimeOffset.UtcNow - KeepKeys;

@@ -1,4 +1,3 @@
-using DistributedTracing.OrderService.Data;
 using DistributedTracing.OrderService.Messaging;
 using Microsoft.EntityFrameworkCore;
 using OpenTelemetry;
@@ -11,7 +10,7 @@ namespace DistributedTracing.OrderService.Outbox;
 /// pending. While the broker (or the database) is away it tries again after 0.5 s, 1 s, 2 s, 4 s, then every 5 s,
 /// with one log line per try, and new orders do not wake it in between: no hot loop.
 /// </summary>
-public sealed class OutboxRelay(IServiceScopeFactory scopes, OrderEventPublisher publisher, OutboxSignal signal, ILogger<OutboxRelay> logger)
+public sealed class OutboxRelay(OutboxDbContextFactory contexts, OrderEventPublisher publisher, OutboxSignal signal, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     public const int BatchSize = 50;
@@ -72,8 +71,7 @@ public sealed class OutboxRelay(IServiceScopeFactory scopes, OrderEventPublisher
     /// </summary>
     private async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OrdersDbContext>();
+        await using var db = contexts.Create();
 
         // The relay's own queries would be a new trace every few seconds: its spans are the publishes, each in its order's trace.
         using var quiet = SuppressInstrumentationScope.Begin();
