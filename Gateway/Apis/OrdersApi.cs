@@ -1,4 +1,5 @@
 using DistributedTracing.OrderService.Grpc;
+using Grpc.Core;
 using OrdersClient = DistributedTracing.OrderService.Grpc.OrderService.OrderServiceClient;
 
 namespace DistributedTracing.Gateway.Apis;
@@ -20,18 +21,43 @@ public static class OrdersApi
         return app;
     }
 
-    private static async Task<IResult> PlaceOrderAsync(PlaceOrderBody body, OrdersClient orders, CancellationToken cancellationToken)
+    private static async Task<IResult> PlaceOrderAsync(PlaceOrderBody body, HttpContext http, OrdersClient orders, CancellationToken cancellationToken)
     {
         var errors = Validate(body);
+        var keyHeader = http.Request.Headers[IdempotencyKeyHeader.Name];
+        if (IdempotencyKeyHeader.Problem(keyHeader) is { } keyProblem)
+        {
+            errors[IdempotencyKeyHeader.Name] = [keyProblem];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        var request = new PlaceOrderRequest { UserId = body.UserId };
+        var request = new PlaceOrderRequest { UserId = body.UserId, IdempotencyKey = keyHeader.ToString() };
         request.Items.Add(body.Items!.Select(i => new OrderLine { Sku = i.Sku!.Trim(), Quantity = i.Quantity, UnitPriceCents = (long)(i.UnitPrice * 100) }));
-        var order = await orders.PlaceOrderAsync(request, cancellationToken: cancellationToken);
-        return TypedResults.Created($"/api/orders/{order.Id}", ToResponse(order));
+        Order order;
+        try
+        {
+            order = await orders.PlaceOrderAsync(request, cancellationToken: cancellationToken);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition && request.IdempotencyKey.Length > 0)
+        {
+            // The key was used for another request: the body is well formed but cannot be processed under this key.
+            return TypedResults.Problem(ex.Status.Detail, statusCode: StatusCodes.Status422UnprocessableEntity);
+        }
+
+        var location = $"/api/orders/{order.Id}";
+        if (!order.Replayed)
+        {
+            return TypedResults.Created(location, ToResponse(order));
+        }
+
+        // A retry of a request that already placed this order: the first answer again, marked as a repeat.
+        http.Response.Headers.Location = location;
+        http.Response.Headers[IdempotencyKeyHeader.ReplayedName] = "true";
+        return TypedResults.Ok(ToResponse(order));
     }
 
     private static async Task<IResult> GetOrderAsync(long id, OrdersClient orders, CancellationToken cancellationToken)

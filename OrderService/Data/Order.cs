@@ -8,9 +8,17 @@ public sealed class Order
 
     public long TotalCents { get; set; }
 
-    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    // To the microsecond, PostgreSQL's precision: the answer to PlaceOrder then equals every later read of the
+    // order (GetOrder, an idempotent repeat), not only to the microsecond.
+    public DateTimeOffset CreatedAt { get; set; } = NowToTheMicrosecond();
 
     public List<OrderLine> Lines { get; set; } = [];
+
+    private static DateTimeOffset NowToTheMicrosecond()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
 }
 
 public sealed class OrderLine

@@ -21,9 +21,25 @@ public sealed class OrdersDbMigrator(IServiceProvider services) : IHostedService
             await creator.CreateAsync(cancellationToken);
         }
 
-        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
+        // Two OrderService instances start together and would both create the same tables (one then fails with
+        // 42P07): a session-level advisory lock lets one migrate while the other waits, then finds nothing to do.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_lock(" + MigrationLockId + ")", cancellationToken);
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        finally
+        {
+            // Closing the session releases the lock too; this says so without waiting for the pool.
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_unlock(" + MigrationLockId + ")", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
     }
+
+    /// <summary>Any number the app uses for nothing else: the advisory lock's key ("orders" in ASCII).</summary>
+    private const string MigrationLockId = "111114100101114115";
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,42 +1,54 @@
-using System.Text.Json;
 using DistributedTracing.Messaging;
+using DistributedTracing.OrderService.Data;
+using DistributedTracing.OrderService.Outbox;
 using DistributedTracing.ServiceDefaults.Messaging;
+using OpenTelemetry;
 using RabbitMQ.Client;
 
 namespace DistributedTracing.OrderService.Messaging;
 
 /// <summary>
-/// Publishes OrderPlaced: the one place OrderService sends messages (so a transactional outbox can take
-/// its place later). Waits for the broker's confirm, so a returned call means the message is stored.
+/// Publishes an outbox row's message: the one place OrderService sends messages, called by the outbox relay
+/// only. Waits for the broker's confirm, so a returned call means the message is stored. The publish span
+/// continues the trace stored in the row, and the row's baggage goes into the message headers with it.
 /// </summary>
 public sealed class OrderEventPublisher(RabbitMqConnectionProvider connections) : IAsyncDisposable
 {
+    // A broker that accepts the connection but never confirms (a memory alarm blocks publishers) must not hold the relay.
+    private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(10);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IChannel? _channel;
 
-    public async Task PublishAsync(OrderPlaced orderPlaced, CancellationToken cancellationToken)
+    public async Task PublishAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(orderPlaced, OrderPlaced.Json);
         var properties = new BasicProperties
         {
-            MessageId = Guid.NewGuid().ToString("N"),
+            // The row's id: a redelivery after a crash between confirm and mark carries the same id.
+            MessageId = message.Id.ToString("N"),
             ContentType = "application/json",
-            Type = nameof(OrderPlaced),
+            Type = message.MessageType,
             DeliveryMode = DeliveryModes.Persistent,
         };
+        var stored = OutboxTraceContext.Restore(message);
+        Baggage.Current = stored.Baggage;
 
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var channel = await GetChannelAsync(cancellationToken);
-            using var activity = RabbitMqTraceContext.StartPublish(OrderPlaced.Exchange, OrderPlaced.RoutingKey, properties, body.Length);
+            using var activity = RabbitMqTraceContext.StartPublish(OrderPlaced.Exchange, OrderPlaced.RoutingKey, properties, message.Body.Length, stored.ActivityContext);
             try
             {
-                await channel.BasicPublishAsync(OrderPlaced.Exchange, OrderPlaced.RoutingKey, mandatory: true, properties, body, cancellationToken);
+                using var confirm = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                confirm.CancelAfter(ConfirmTimeout);
+                await channel.BasicPublishAsync(OrderPlaced.Exchange, OrderPlaced.RoutingKey, mandatory: true, properties, message.Body, confirm.Token);
+                OutboxTelemetry.RecordPublished(activity, message, DateTimeOffset.UtcNow);
             }
             catch (Exception ex)
             {
                 RabbitMqTraceContext.RecordFailure(activity, ex);
+                await CloseChannelAsync();
                 throw;
             }
         }
@@ -53,19 +65,34 @@ public sealed class OrderEventPublisher(RabbitMqConnectionProvider connections) 
             return _channel;
         }
 
+        await CloseChannelAsync();
         var connection = await connections.GetConnectionAsync(cancellationToken);
         _channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
         await OrderPlaced.DeclareTopologyAsync(_channel, cancellationToken);
         return _channel;
     }
 
-    public async ValueTask DisposeAsync()
+    // After a failed publish the channel's state is unknown (a confirm may still be due): the next publish opens a new one.
+    private async Task CloseChannelAsync()
     {
         if (_channel is not null)
         {
-            await _channel.DisposeAsync();
-        }
+            try
+            {
+                await _channel.DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // Closing a channel of a lost connection can fail; it is gone either way.
+            }
 
+            _channel = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseChannelAsync();
         _gate.Dispose();
     }
 }

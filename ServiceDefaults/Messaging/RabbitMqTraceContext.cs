@@ -27,12 +27,13 @@ public static class RabbitMqTraceContext
 
     /// <summary>
     /// Starts the PRODUCER span "publish {destination}" and writes the context into <paramref name="properties"/>.
-    /// Call it just before BasicPublishAsync; dispose the span after it returns.
+    /// Call it just before BasicPublishAsync; dispose the span after it returns. <paramref name="parent"/>: a stored
+    /// context to continue (an outbox row's), else the current span is the parent.
     /// </summary>
-    public static Activity? StartPublish(string exchange, string routingKey, BasicProperties properties, int bodySize)
+    public static Activity? StartPublish(string exchange, string routingKey, BasicProperties properties, int bodySize, ActivityContext parent = default)
     {
         var destination = exchange.Length > 0 ? exchange : routingKey;
-        var activity = MessagingTelemetry.Source.StartActivity($"publish {destination}", ActivityKind.Producer);
+        var activity = MessagingTelemetry.Source.StartActivity($"publish {destination}", ActivityKind.Producer, parent);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(MessagingTelemetry.System, "rabbitmq");
@@ -46,7 +47,7 @@ public static class RabbitMqTraceContext
 
         // The context to send: this span's, or, when nothing records it, the caller's (so sampling
         // decisions still travel with the message).
-        var context = activity?.Context ?? Activity.Current?.Context ?? default;
+        var context = activity?.Context ?? (parent != default ? parent : Activity.Current?.Context ?? default);
         properties.Headers ??= new Dictionary<string, object?>();
         Propagator.Inject(new PropagationContext(context, Baggage.Current), properties.Headers, static (headers, key, value) => headers[key] = value);
         return activity;
