@@ -61,7 +61,7 @@ public sealed class RestartPolicyTests(RestartPolicyAppFixture fixture) : IClass
         Console.WriteLine($"FIGURE notificationworker SIGKILL to Running again: {toRunning} ms, to healthy: {clock.ElapsedMilliseconds} ms (policy's first delay 1 s)");
 
         Assert.Equal(countBefore + 1, RestartCount(App.Snapshot("notificationworker")));
-        Assert.Contains("exit code 137", LastRestart(back.Snapshot), StringComparison.Ordinal);
+        Assert.Matches("restarted after exit code -?[1-9]", LastRestart(back.Snapshot));
     }
 
     [Fact]
