@@ -5,6 +5,7 @@ using System.Text;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using DistributedTracing.Hosting.Postgres;
 using DistributedTracing.Hosting.RestartPolicy;
 using RabbitMQ.Client;
 
@@ -156,6 +157,27 @@ public sealed class RestartPolicyTests(RestartPolicyAppFixture fixture) : IClass
         Assert.Equal(RestartCount(back.Snapshot), RestartCount(App.Snapshot("postgres")));
         Assert.Equal(connectionString, await App.App.GetConnectionStringAsync("ordersdb", timeout.Token));
         await AssertOrderReadableAsync(order, timeout.Token);
+        await WaitAllHealthyAsync(timeout.Token);
+    }
+
+    [Fact]
+    public async Task PostgreSQL_starts_over_a_stale_postmaster_pid_whose_id_another_process_now_has()
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        var running = await WaitHealthyAsync("postgres", timeout.Token);
+        var id = App.Timeline.ResourceId("postgres");
+        var stop = await App.App.ResourceCommands.ExecuteCommandAsync(id, KnownResourceCommands.StopCommand, timeout.Token);
+        Assert.True(stop.Success, stop.Message);
+        await App.Notifications.WaitForResourceAsync("postgres", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), timeout.Token);
+
+        // As after a SIGKILL whose pid was since given to another process (here: this test's).
+        var dataDirectory = App.Resource<LocalPostgresServerResource>().DataDirectory;
+        await File.WriteAllTextAsync(Path.Combine(dataDirectory, "postmaster.pid"), $"{Environment.ProcessId}\n{dataDirectory}\n", timeout.Token);
+
+        var start = await App.App.ResourceCommands.ExecuteCommandAsync(id, KnownResourceCommands.StartCommand, timeout.Token);
+        Assert.True(start.Success, start.Message);
+        await App.Notifications.WaitForResourceAsync("postgres",
+            e => e.Snapshot.StartTimeStamp != running.StartTimeStamp && ResourceTimeline.IsRunningAndHealthy(e.Snapshot), timeout.Token);
         await WaitAllHealthyAsync(timeout.Token);
     }
 
