@@ -134,9 +134,7 @@ public sealed class RestartPolicyTests(RestartPolicyAppFixture fixture) : IClass
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         var running = await WaitHealthyAsync("postgres", timeout.Token);
         var connectionString = await App.App.GetConnectionStringAsync("ordersdb", timeout.Token);
-        using var placed = await App.Gateway.PostAsJsonAsync("/api/orders", new { userId = 1, items = new[] { new { sku = "survives-restart", quantity = 2, unitPrice = 3m } } }, timeout.Token);
-        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
-        var order = placed.Headers.Location!;
+        var order = await PlaceOrderAsync(timeout.Token);
 
         // The postmaster itself, not the launcher: it leaves postmaster.pid behind.
         var postmaster = ServiceProcess(running, p => p.CommandLine.Contains("/postgres -D ", StringComparison.Ordinal));
@@ -204,6 +202,25 @@ public sealed class RestartPolicyTests(RestartPolicyAppFixture fixture) : IClass
 
     private Task WaitAllHealthyAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(TestApp.Projects.Concat(["postgres", "messaging"]).Select(r => App.Notifications.WaitForResourceHealthyAsync(r, cancellationToken)));
+
+    /// <summary>
+    /// Places an order and returns its address. Right after another test restarted PostgreSQL, OrderService's
+    /// pool may still hand out a connection the restart broke: that request fails (502) and the next one works.
+    /// </summary>
+    private async Task<Uri> PlaceOrderAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var placed = await App.Gateway.PostAsJsonAsync("/api/orders", new { userId = 1, items = new[] { new { sku = "survives-restart", quantity = 2, unitPrice = 3m } } }, cancellationToken);
+            if (placed.StatusCode == HttpStatusCode.Created || attempt == 10)
+            {
+                Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+                return placed.Headers.Location!;
+            }
+
+            await Task.Delay(500, cancellationToken);
+        }
+    }
 
     private async Task AssertOrderReadableAsync(Uri order, CancellationToken cancellationToken)
     {
