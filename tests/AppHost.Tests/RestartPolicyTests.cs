@@ -142,7 +142,10 @@ public sealed class RestartPolicyTests(RestartPolicyAppFixture fixture) : IClass
         await App.Notifications.WaitForResourceAsync("postgres", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), timeout.Token);
         var back = await App.Notifications.WaitForResourceAsync("postgres",
             e => e.Snapshot.StartTimeStamp != running.StartTimeStamp && ResourceTimeline.IsRunningAndHealthy(e.Snapshot), timeout.Token);
-        await App.Notifications.WaitForResourceHealthyAsync("ordersdb", timeout.Token);
+        // The database follows its server: down with it, and up with this start of it.
+        await App.Notifications.WaitForResourceAsync("ordersdb",
+            e => e.Snapshot.StartTimeStamp == back.Snapshot.StartTimeStamp && ResourceTimeline.IsRunningAndHealthy(e.Snapshot), timeout.Token);
+        Assert.Contains(App.Timeline.Events, e => e.Resource == "ordersdb" && KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text));
         Assert.Equal(connectionString, await App.App.GetConnectionStringAsync("ordersdb", timeout.Token));
         Assert.True(RestartCount(back.Snapshot) >= 1);
         await AssertOrderReadableAsync(order, timeout.Token);
