@@ -5,40 +5,42 @@ builder.UseHttpOnlyProjects();
 builder.RunProjectsFromBuildOutput();
 
 // Infrastructure: Aspire's PostgreSQL and RabbitMQ containers where containers run, else the machine's own servers.
+// Each resource that crashes is started again (Hosting/RestartPolicy); a stop asked for by a person stays.
 var postgres = builder.AddPostgresServer("postgres");
+postgres.Server.WithRestartPolicy();
 var usersDb = postgres.AddDatabase("usersdb");
 var ordersDb = postgres.AddDatabase("ordersdb");
 var notificationsDb = postgres.AddDatabase("notificationsdb");
-var messaging = builder.AddRabbitMQServer("messaging");
+var messaging = builder.AddRabbitMQServer("messaging").WithRestartPolicy();
 
 // The Trace Lab collects every service's telemetry and forwards it to Aspire's dashboard.
-builder.AddTraceLab<Projects.TraceLab>("tracelab");
+builder.AddTraceLab<Projects.TraceLab>("tracelab").WithRestartPolicy();
 builder.UseConfiguredTraceSampler();
 
 // Services: each WithReference is an edge of the call tree.
 var userService = builder.AddProject<Projects.UserService>("userservice")
-    .WithHttpEndpoint().WithGrpcEndpoint().WithHttpHealthCheck("/health")
+    .WithHttpEndpoint().WithGrpcEndpoint().WithHttpHealthCheck("/health").WithRestartPolicy()
     .WithReference(usersDb).WaitFor(usersDb);
 
 var orderService = builder.AddProject<Projects.OrderService>("orderservice")
-    .WithHttpEndpoint().WithGrpcEndpoint().WithHttpHealthCheck("/health")
+    .WithHttpEndpoint().WithGrpcEndpoint().WithHttpHealthCheck("/health").WithRestartPolicy()
     .WithReference(ordersDb).WithReference(messaging).WithReference(userService)
     .WaitFor(ordersDb).WaitFor(messaging).WaitFor(userService);
 
 builder.AddProject<Projects.NotificationWorker>("notificationworker")
-    .WithHttpEndpoint().WithHttpHealthCheck("/health")
+    .WithHttpEndpoint().WithHttpHealthCheck("/health").WithRestartPolicy()
     .WithReference(notificationsDb).WithReference(messaging).WithReference(userService)
     .WaitFor(notificationsDb).WaitFor(messaging).WaitFor(userService);
 
 // Front ends: the gateway on a fixed port, and a simulated customer calling it over HTTP.
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithHttpEndpoint(port: builder.Configuration.GetValue("Gateway:Port", 5080) is > 0 and var port ? port : null) // 0: any free port
-    .WithHttpHealthCheck("/health")
+    .WithHttpHealthCheck("/health").WithRestartPolicy()
     .WithReference(userService).WithReference(orderService)
     .WaitFor(orderService);
 
 builder.AddProject<Projects.Shopper>("shopper")
-    .WithHttpEndpoint().WithHttpHealthCheck("/health")
+    .WithHttpEndpoint().WithHttpHealthCheck("/health").WithRestartPolicy()
     .WithReference(gateway).WaitFor(gateway);
 
 builder.Build().Run();

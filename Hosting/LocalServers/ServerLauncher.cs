@@ -12,7 +12,8 @@ internal static class ServerLauncher
     /// Arguments for /bin/sh: <c>sh -c SCRIPT launcher STOP_SIGNAL SETPRIV_OPTIONS SIDECAR... -- SERVER...</c>.
     /// SETPRIV_OPTIONS (may be empty) apply to the server, such as the user to run as: setpriv sets the death
     /// signal after changing user, which a change of user would otherwise clear. Each sidecar (a helper such
-    /// as epmd) starts first and is killed after the server has stopped.
+    /// as epmd) starts first and is killed after the server has stopped; the launcher exits once it is gone, so a
+    /// restart finds its port free.
     /// </summary>
     public const string Script = """
         stop_signal=$1; server_options=$2; shift 2
@@ -31,7 +32,10 @@ internal static class ServerLauncher
           wait "$server"
           status=$?
         done
-        [ -z "$sidecars" ] || kill $sidecars 2>/dev/null
+        if [ -n "$sidecars" ]; then
+          kill $sidecars 2>/dev/null
+          wait $sidecars 2>/dev/null
+        fi
         exit "$status"
         """;
 

@@ -48,14 +48,20 @@ public static class LocalPostgresBuilderExtensions
                         Path.Combine(binaries.Value, "postgres"), "-D", server.DataDirectory,
                         "-p", server.PrimaryEndpoint.Property(EndpointProperty.TargetPort),
                         "-k", server.WorkingDirectory, "-c", "listen_addresses=localhost",
-                        // The data is thrown away after the run: trade durability for speed.
-                        "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+                        // The data is thrown away after the run and need not survive the machine crashing, only the
+                        // server: no fsync, yet each commit is written to the kernel before it returns (synchronous_commit
+                        // stays on), so a SIGKILL of the postmaster loses nothing that was committed.
+                        "-c", "fsync=off", "-c", "full_page_writes=off",
                     ]))
                 {
                     context.Args.Add(argument);
                 }
             })
-            .OnBeforeResourceStarted((resource, @event, ct) => InitializeClusterAsync(resource, binaries.Value, @event.Services, ct))
+            .OnBeforeResourceStarted(async (resource, @event, ct) =>
+            {
+                await InitializeClusterAsync(resource, binaries.Value, @event.Services, ct);
+                StalePostmasterPid.Remove(resource.DataDirectory, @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(resource));
+            })
             .OnResourceReady(async (resource, @event, ct) =>
             {
                 await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres;Pooling=false");

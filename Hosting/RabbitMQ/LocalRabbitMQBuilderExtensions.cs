@@ -66,6 +66,10 @@ public static class LocalRabbitMQBuilderExtensions
                 // Files that do not exist: the machine's own rabbitmq-env.conf and advanced.config stay out.
                 env["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(folder, "rabbitmq-env.conf");
                 env["RABBITMQ_ADVANCED_CONFIG_FILE"] = Path.Combine(folder, "advanced.config");
+                // The script then execs the Erlang VM (as under systemd) instead of waiting on it in a shell that
+                // exits 0 whatever became of the node: beam.smp is the launcher's own child, a SIGKILL of it ends
+                // the resource with 137, and SIGTERM still stops the node cleanly.
+                env["RUNNING_UNDER_SYSTEMD"] = "true";
             })
             .WithArgs(context =>
             {
