@@ -15,6 +15,9 @@ var messaging = builder.AddRabbitMQServer("messaging");
 builder.AddTraceLab<Projects.TraceLab>("tracelab");
 builder.UseConfiguredTraceSampler();
 
+// Messages piling up and draining: queue depths and the outbox backlog, live in both dashboards.
+builder.AddQueueMonitoring(messaging, ordersDb);
+
 // Services: each WithReference is an edge of the call tree.
 var userService = builder.AddProject<Projects.UserService>("userservice")
     .WithHttpEndpoint().WithGrpcEndpoint().WithHttpHealthCheck("/health")

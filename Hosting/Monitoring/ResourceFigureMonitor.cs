@@ -1,0 +1,135 @@
+using System.Collections.Immutable;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+
+namespace DistributedTracing.Hosting.Monitoring;
+
+/// <summary>
+/// Reads a resource's figures about once a second while it runs, and publishes them as its properties in
+/// Aspire's dashboard when they change. A server that is down or restarting costs one warning per outage,
+/// and its gauges report nothing until it answers again; its properties keep the last figures read.
+/// </summary>
+public sealed class ResourceFigureMonitor(IResourceWithConnectionString resource, IResourceFigureReader reader, ResourceNotificationService notifications, ILogger logger)
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
+
+    private volatile IReadOnlyList<ResourceFigure> _latest = [];
+    private volatile bool _running;
+    private Dictionary<string, long> _published = [];
+    private bool _failing;
+
+    public IResource Resource => resource;
+
+    /// <summary>The figures of the last successful read; none while the resource is not answering.</summary>
+    public IReadOnlyList<ResourceFigure> Latest => _latest;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var watching = WatchStateAsync(stopping);
+        try
+        {
+            using var timer = new PeriodicTimer(Interval);
+            do
+            {
+                await ReadOnceAsync(stopping);
+            }
+            while (await timer.WaitForNextTickAsync(stopping));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await watching;
+            await reader.DisposeAsync();
+        }
+    }
+
+    private async Task ReadOnceAsync(CancellationToken stopping)
+    {
+        if (!_running)
+        {
+            // Stopped, starting or unhealthy: not an outage to warn about, and nothing to ask.
+            _latest = [];
+            return;
+        }
+
+        IReadOnlyList<ResourceFigure> figures;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            timeout.CancelAfter(ReadTimeout);
+            var connectionString = await resource.GetConnectionStringAsync(timeout.Token)
+                ?? throw new InvalidOperationException("it has no connection string yet");
+            figures = await reader.ReadAsync(connectionString, timeout.Token);
+        }
+        catch (Exception e) when (!stopping.IsCancellationRequested)
+        {
+            _latest = [];
+            if (!_failing)
+            {
+                _failing = true;
+                logger.LogWarning("Cannot read the live figures of {Resource} ({Error}); trying again every second.", resource.Name, e.Message);
+            }
+
+            return;
+        }
+
+        if (_failing)
+        {
+            _failing = false;
+            logger.LogInformation("Reading the live figures of {Resource} again.", resource.Name);
+        }
+
+        _latest = figures;
+        await PublishIfChangedAsync(figures);
+    }
+
+    private async Task PublishIfChangedAsync(IReadOnlyList<ResourceFigure> figures)
+    {
+        var current = figures.ToDictionary(f => f.Property, f => f.Value);
+        if (current.Count == _published.Count && current.All(f => _published.TryGetValue(f.Key, out var value) && value == f.Value))
+        {
+            return;
+        }
+
+        // Figures that were read before but not now (a queue deleted) go; the resource's other properties stay.
+        var gone = _published.Keys.Where(p => !current.ContainsKey(p)).ToHashSet();
+        _published = current;
+        await notifications.PublishUpdateAsync(resource, snapshot => snapshot with
+        {
+            Properties = WithFigures(snapshot.Properties, figures, gone),
+        });
+    }
+
+    private static ImmutableArray<ResourcePropertySnapshot> WithFigures(ImmutableArray<ResourcePropertySnapshot> properties, IReadOnlyList<ResourceFigure> figures, HashSet<string> gone)
+    {
+        var names = figures.Select(f => f.Property).ToHashSet();
+        return
+        [
+            .. properties.Where(p => !names.Contains(p.Name) && !gone.Contains(p.Name)),
+            .. figures.Select(f => new ResourcePropertySnapshot(f.Property, f.Value)),
+        ];
+    }
+
+    /// <summary>Keeps <see cref="_running"/>: the resource runs and is not known to be unhealthy.</summary>
+    private async Task WatchStateAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (var update in notifications.WatchAsync(stopping))
+            {
+                if (ReferenceEquals(update.Resource, resource))
+                {
+                    var snapshot = update.Snapshot;
+                    _running = snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus is null or HealthStatus.Healthy;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+}
