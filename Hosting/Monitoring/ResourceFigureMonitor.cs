@@ -16,8 +16,8 @@ public sealed class ResourceFigureMonitor(IResourceWithConnectionString resource
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
 
     private volatile IReadOnlyList<ResourceFigure> _latest = [];
-    private volatile bool _running;
-    private Dictionary<string, long> _published = [];
+    private volatile CustomResourceSnapshot? _snapshot;
+    private HashSet<string> _published = [];
     private bool _failing;
 
     public IResource Resource => resource;
@@ -49,7 +49,7 @@ public sealed class ResourceFigureMonitor(IResourceWithConnectionString resource
 
     private async Task ReadOnceAsync(CancellationToken stopping)
     {
-        if (!_running)
+        if (!IsRunning(_snapshot))
         {
             // Stopped, starting or unhealthy: not an outage to warn about, and nothing to ask.
             _latest = [];
@@ -87,21 +87,25 @@ public sealed class ResourceFigureMonitor(IResourceWithConnectionString resource
         await PublishIfChangedAsync(figures);
     }
 
+    /// <summary>
+    /// Compared with the resource's current snapshot rather than with what was last sent, so properties
+    /// that anything else replaced (a state update from DCP, say) come back at the next read.
+    /// </summary>
     private async Task PublishIfChangedAsync(IReadOnlyList<ResourceFigure> figures)
     {
-        var current = figures.ToDictionary(f => f.Property, f => f.Value);
-        if (current.Count == _published.Count && current.All(f => _published.TryGetValue(f.Key, out var value) && value == f.Value))
-        {
-            return;
-        }
-
+        var shown = _snapshot?.Properties ?? [];
+        var names = figures.Select(f => f.Property).ToHashSet();
         // Figures that were read before but not now (a queue deleted) go; the resource's other properties stay.
-        var gone = _published.Keys.Where(p => !current.ContainsKey(p)).ToHashSet();
-        _published = current;
-        await notifications.PublishUpdateAsync(resource, snapshot => snapshot with
+        var gone = _published.Where(p => !names.Contains(p) && shown.Any(s => s.Name == p)).ToHashSet();
+        var unchanged = gone.Count == 0 && figures.All(f => shown.Any(s => s.Name == f.Property && Equals(s.Value, f.Value)));
+        _published = names;
+        if (!unchanged)
         {
-            Properties = WithFigures(snapshot.Properties, figures, gone),
-        });
+            await notifications.PublishUpdateAsync(resource, snapshot => snapshot with
+            {
+                Properties = WithFigures(snapshot.Properties, figures, gone),
+            });
+        }
     }
 
     private static ImmutableArray<ResourcePropertySnapshot> WithFigures(ImmutableArray<ResourcePropertySnapshot> properties, IReadOnlyList<ResourceFigure> figures, HashSet<string> gone)
@@ -114,7 +118,7 @@ public sealed class ResourceFigureMonitor(IResourceWithConnectionString resource
         ];
     }
 
-    /// <summary>Keeps <see cref="_running"/>: the resource runs and is not known to be unhealthy.</summary>
+    /// <summary>Keeps <see cref="_snapshot"/>, the resource's latest state and properties.</summary>
     private async Task WatchStateAsync(CancellationToken stopping)
     {
         try
@@ -123,8 +127,7 @@ public sealed class ResourceFigureMonitor(IResourceWithConnectionString resource
             {
                 if (ReferenceEquals(update.Resource, resource))
                 {
-                    var snapshot = update.Snapshot;
-                    _running = snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus is null or HealthStatus.Healthy;
+                    _snapshot = update.Snapshot;
                 }
             }
         }
@@ -132,4 +135,8 @@ public sealed class ResourceFigureMonitor(IResourceWithConnectionString resource
         {
         }
     }
+
+    /// <summary>Running and not known to be unhealthy: a server still starting is not an outage to warn about.</summary>
+    private static bool IsRunning(CustomResourceSnapshot? snapshot) =>
+        snapshot is { State.Text: var state, HealthStatus: null or HealthStatus.Healthy } && state == KnownResourceStates.Running;
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using RabbitMQ.Client;
+using Xunit.Abstractions;
 
 namespace DistributedTracing.AppHost.Tests;
 
@@ -15,7 +16,7 @@ namespace DistributedTracing.AppHost.Tests;
 /// worker is stopped and drain when it starts; outbox rows show as <c>ordersdb</c>'s backlog; the same
 /// figures reach the Trace Lab as gauges; a broker restart costs one warning and the figures come back.
 /// </summary>
-public sealed class QueueDepthTests
+public sealed class QueueDepthTests(ITestOutputHelper output)
 {
     private const int Messages = 25;
     private const int OutboxRows = 4;
@@ -69,8 +70,14 @@ public sealed class QueueDepthTests
         await Task.Delay(TimeSpan.FromSeconds(3), timeout.Token);
         await RunCommandAsync(app, "messaging", KnownResourceCommands.StartCommand, timeout.Token);
         await app.Notifications.WaitForResourceHealthyAsync("messaging", timeout.Token);
+        await WaitForPropertyAsync(app, "messaging", "queue.orders", 0, timeout.Token);
         await PublishJunkAsync(app, 1, timeout.Token);
         await WaitForPropertyAsync(app, "messaging", "queue.orders.dead-letter", Messages + 1, timeout.Token);
+        foreach (var entry in logs.Entries.Where(e => e.Contains("DistributedTracing.AppHost.Monitoring", StringComparison.Ordinal)))
+        {
+            output.WriteLine(entry);
+        }
+
         var warnings = logs.Entries.Where(e => e.StartsWith("Warning DistributedTracing.AppHost.Monitoring", StringComparison.Ordinal)).ToList();
         Assert.True(warnings.Count <= 1, string.Join("\n", warnings));
         Assert.DoesNotContain(logs.Entries, e => e.StartsWith("Error DistributedTracing.AppHost.Monitoring", StringComparison.Ordinal));
