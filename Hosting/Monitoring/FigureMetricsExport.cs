@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Aspire.Hosting.ApplicationModel;
 using DistributedTracing.Hosting.TraceLab;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -20,7 +21,7 @@ public static class FigureMetricsExport
 
     /// <summary>Exports until <paramref name="stopping"/>; waits for the Lab to run first, since its endpoint and key are known then.</summary>
     public static async Task RunAsync(ResourceFigureMonitor monitor, IReadOnlyList<FigureGauge> gauges, IResource lab,
-        ResourceNotificationService notifications, CancellationToken stopping)
+        ResourceNotificationService notifications, ILogger logger, CancellationToken stopping)
     {
         var target = lab.Annotations.OfType<TraceLabOtlpAnnotation>().Single();
         try
@@ -52,6 +53,11 @@ public static class FigureMetricsExport
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Disposing the provider sends the last points; the Lab may already be gone, which costs nothing.
+        }
+        catch (Exception e)
+        {
+            // The figures still show in Aspire's dashboard; only the Lab goes without them.
+            logger.LogWarning("Cannot export the live figures of {Resource} to the Trace Lab: {Error}", monitor.Resource.Name, e.Message);
         }
     }
 

@@ -64,7 +64,7 @@ public static class QueueMonitoringBuilderExtensions
             var lab = services.GetRequiredService<DistributedApplicationModel>().Resources.FirstOrDefault(r => r.HasAnnotationOfType<TraceLabOtlpAnnotation>());
             if (lab is not null)
             {
-                _ = Task.Run(() => FigureMetricsExport.RunAsync(monitor, gauges, lab, @event.Notifications, stopping), stopping);
+                _ = Task.Run(() => FigureMetricsExport.RunAsync(monitor, gauges, lab, @event.Notifications, logger, stopping), stopping);
             }
 
             return Task.CompletedTask;

@@ -84,7 +84,15 @@ public sealed class ResourceFigureMonitor(IResourceWithConnectionString resource
         }
 
         _latest = figures;
-        await PublishIfChangedAsync(figures);
+        try
+        {
+            await PublishIfChangedAsync(figures);
+        }
+        catch (Exception e) when (!stopping.IsCancellationRequested)
+        {
+            // The app is shutting down, or the resource left the model: the next read tries again.
+            logger.LogDebug(e, "Could not publish the live figures of {Resource}.", resource.Name);
+        }
     }
 
     /// <summary>
