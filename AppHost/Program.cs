@@ -17,6 +17,9 @@ var messaging = builder.AddRabbitMQServer("messaging").WithRestartPolicy();
 builder.AddTraceLab<Projects.TraceLab>("tracelab").WithRestartPolicy();
 builder.UseConfiguredTraceSampler();
 
+// Messages piling up and draining: queue depths and the outbox backlog, live in both dashboards.
+builder.AddQueueMonitoring(messaging, ordersDb);
+
 // Services: each WithReference is an edge of the call tree.
 var userService = builder.AddProject<Projects.UserService>("userservice")
     .WithHttpEndpoint().WithGrpcEndpoint().WithHttpHealthCheck("/health").WithRestartPolicy()

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Aspire.Hosting.ApplicationModel;
+using DistributedTracing.Hosting.TraceLab;
 
 namespace Aspire.Hosting;
 
@@ -60,6 +61,9 @@ public static class TraceLabBuilderExtensions
                 url.DisplayText = "Trace Lab";
                 url.Url = $"{url.Url.TrimEnd('/')}/login?t={browserToken}";
             });
+
+        // For the AppHost's own exporters (Hosting/Monitoring).
+        lab.WithAnnotation(new TraceLabOtlpAnnotation(lab.GetEndpoint(OtlpGrpcEndpointName), otlpApiKey));
 
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {

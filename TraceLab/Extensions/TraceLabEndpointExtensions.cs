@@ -42,14 +42,15 @@ public static class TraceLabEndpointExtensions
             .MapLiveFeedApi()
             .MapUiConfigApi()
             .MapForwardingApi()
-            .MapStoreUsageApi();
+            .MapStoreUsageApi()
+            .MapQueuesApi();
 
         app.MapGroup("/jaeger/api")
             .RequireAuthorization()
             .MapJaegerApi();
 
         // The pages of the single-page UI, each a deep link; anything else stays a 404.
-        foreach (var page in new[] { "/", "/traces", "/traces/{traceId}", "/logs" })
+        foreach (var page in new[] { "/", "/traces", "/traces/{traceId}", "/logs", "/queues" })
         {
             app.MapGet(page, (IWebHostEnvironment environment) =>
                 TypedResults.PhysicalFile(Path.Combine(environment.WebRootPath, "index.html"), "text/html; charset=utf-8")).RequireAuthorization();

@@ -2,6 +2,7 @@
 import { renderTraces } from './traces.js';
 import { renderTrace } from './trace.js';
 import { renderLogs } from './logs.js';
+import { renderQueues } from './queues.js';
 import { getJson } from './api.js';
 import { showForwardingStatus } from './forwarding-status.js';
 import { startRouter } from './router.js';
@@ -11,6 +12,7 @@ const routes = [
   [/^\/traces\/([0-9a-f]{32})$/i, (page, match) => renderTrace(page, match[1])],
   [/^\/traces\/?$/, page => renderTraces(page)],
   [/^\/logs\/?$/, page => renderLogs(page)],
+  [/^\/queues\/?$/, page => renderQueues(page)],
 ];
 
 // Light, dark, or the system's choice; remembered per browser.
