@@ -20,7 +20,8 @@ builder.UseConfiguredTraceSampler();
 // Messages piling up and draining: queue depths and the outbox backlog, live in both dashboards.
 builder.AddQueueMonitoring(messaging, ordersDb);
 
-// Services: each WithReference is an edge of the call tree.
+// Services: each WithReference is an edge of the call tree. OrderService takes orders while RabbitMQ is
+// away (its outbox keeps the messages), so it does not wait for the broker.
 var userService = builder.AddProject<Projects.UserService>("userservice")
     .WithHttpEndpoint().WithGrpcEndpoint().WithHttpHealthCheck("/health").WithRestartPolicy()
     .WithReference(usersDb).WaitFor(usersDb);
@@ -28,7 +29,7 @@ var userService = builder.AddProject<Projects.UserService>("userservice")
 var orderService = builder.AddProject<Projects.OrderService>("orderservice")
     .WithHttpEndpoint().WithGrpcEndpoint().WithHttpHealthCheck("/health").WithRestartPolicy()
     .WithReference(ordersDb).WithReference(messaging).WithReference(userService)
-    .WaitFor(ordersDb).WaitFor(messaging).WaitFor(userService);
+    .WaitFor(ordersDb).WaitFor(userService);
 
 builder.AddProject<Projects.NotificationWorker>("notificationworker")
     .WithHttpEndpoint().WithHttpHealthCheck("/health").WithRestartPolicy()

@@ -35,7 +35,11 @@ public static class OrdersApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var request = new PlaceOrderRequest { UserId = body.UserId, IdempotencyKey = keyHeader.ToString() };
+        // Without a client's key the gateway makes one for this request: its resilience handler may send
+        // PlaceOrder again after an attempt timed out, and the key turns that retry into a read of the order
+        // the first attempt placed instead of a second order.
+        var clientKey = keyHeader.ToString();
+        var request = new PlaceOrderRequest { UserId = body.UserId, IdempotencyKey = clientKey.Length > 0 ? clientKey : $"gateway-{Guid.NewGuid():N}" };
         request.Items.Add(body.Items!.Select(i => new OrderLine { Sku = i.Sku!.Trim(), Quantity = i.Quantity, UnitPriceCents = (long)(i.UnitPrice * 100) }));
         Order order;
         try
@@ -49,7 +53,7 @@ public static class OrdersApi
         }
 
         var location = $"/api/orders/{order.Id}";
-        if (!order.Replayed)
+        if (!order.Replayed || clientKey.Length == 0)
         {
             return TypedResults.Created(location, ToResponse(order));
         }

@@ -19,7 +19,8 @@ public sealed class ResourceStartOrderTests(SharedAppFixture fixture)
             ["tracelab"] = [],
             // Waiting for a database is waiting for its server too.
             ["userservice"] = ["postgres", "tracelab", "usersdb"],
-            ["orderservice"] = ["messaging", "ordersdb", "postgres", "tracelab", "userservice"],
+            // The outbox holds OrderService's messages while the broker is away, so it does not wait for it.
+            ["orderservice"] = ["ordersdb", "postgres", "tracelab", "userservice"],
             ["notificationworker"] = ["messaging", "notificationsdb", "postgres", "tracelab", "userservice"],
             ["gateway"] = ["orderservice", "tracelab"],
             ["shopper"] = ["gateway", "tracelab"],
@@ -43,7 +44,7 @@ public sealed class ResourceStartOrderTests(SharedAppFixture fixture)
             Assert.True(started >= 0, $"{project.Name} never started: {timeline.Describe(project.Name)}");
             var dependencies = project.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource)
                 .Concat(project.Annotations.OfType<ResourceRelationshipAnnotation>().Where(r => r.Type == "Reference").Select(r => r.Resource))
-                .Where(r => r is not ParameterResource)
+                .Where(r => r is not ParameterResource && !NotWaitedFor.Contains($"{project.Name}->{r.Name}"))
                 .DistinctBy(r => r.Name);
             foreach (var dependency in dependencies)
             {
@@ -64,8 +65,11 @@ public sealed class ResourceStartOrderTests(SharedAppFixture fixture)
         // gateway → userservice is a reference without a wait of its own (orderservice's wait covers it).
         Assert.Contains("gateway->userservice", checkedEdges);
         Assert.Contains("notificationworker->notificationsdb", checkedEdges);
-        Assert.True(checkedEdges.Count >= 16, string.Join(", ", checkedEdges));
+        Assert.True(checkedEdges.Count >= 15, string.Join(", ", checkedEdges));
     }
+
+    /// <summary>References a project starts without: OrderService's outbox keeps messages until RabbitMQ is there.</summary>
+    private static readonly HashSet<string> NotWaitedFor = ["orderservice->messaging"];
 
     private ProjectResource Project(string name) =>
         fixture.App.App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>().Single(r => r.Name == name);
