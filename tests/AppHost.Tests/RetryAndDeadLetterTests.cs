@@ -122,6 +122,37 @@ public sealed class RetryAndDeadLetterTests(RetryAppFixture fixture)
         Assert.False(span.HasEvent("notification.retry_scheduled"));
     }
 
+    [Fact]
+    public async Task A_copy_that_cannot_be_sent_returns_the_message_to_the_queue_after_a_pause_never_in_a_hot_loop()
+    {
+        // With orders.dead-letter gone, the dead-letter exchange routes nowhere: the worker's copy of a poison
+        // message comes back unroutable, so it cannot ack the original.
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri((await fixture.App.App.GetConnectionStringAsync("messaging"))!) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeleteAsync("orders.dead-letter");
+        string traceId, messageId;
+        int attempts;
+        try
+        {
+            (traceId, messageId) = await fixture.PublishAsync(Encoding.UTF8.GetBytes("{ not json either"));
+            await fixture.WaitForProcessSpansAsync(traceId, 2);
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            attempts = RetryAppFixture.ProcessSpans(await fixture.App.WaitForLabAsync($"/api/traces/{traceId}", _ => true)).Count;
+        }
+        finally
+        {
+            await channel.QueueDeclareAsync("orders.dead-letter", durable: true, exclusive: false, autoDelete: false);
+            await channel.QueueBindAsync("orders.dead-letter", "orders.dead-letter", "");
+        }
+
+        // About one try per FirstDelay (0.5 s) while the copy cannot be sent: a hot loop would make thousands.
+        Assert.InRange(attempts, 2, 20);
+        // Nothing lost: held back in the queue, it is dead-lettered once the queue is there again.
+        var dead = await fixture.WaitForDeadLetterAsync(messageId, TimeSpan.FromSeconds(30));
+        Assert.Equal("poison", Text(dead.BasicProperties.Headers!["x-dead-letter-kind"]));
+    }
+
     private static string Text(object? header) => header switch
     {
         byte[] bytes => Encoding.UTF8.GetString(bytes),
