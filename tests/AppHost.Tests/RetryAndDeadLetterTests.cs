@@ -1,5 +1,7 @@
 using System.Text;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using RabbitMQ.Client;
 
 namespace DistributedTracing.AppHost.Tests;
 
@@ -127,10 +129,10 @@ public sealed class RetryAndDeadLetterTests(RetryAppFixture fixture)
     {
         // With orders.dead-letter gone, the dead-letter exchange routes nowhere: the worker's copy of a poison
         // message comes back unroutable, so it cannot ack the original.
-        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri((await fixture.App.App.GetConnectionStringAsync("messaging"))!) };
+        var factory = new ConnectionFactory { Uri = new Uri((await fixture.App.App.GetConnectionStringAsync("messaging"))!) };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        await channel.QueueDeleteAsync("orders.dead-letter");
+        await channel.QueueDeleteAsync("orders.dead-letter", ifUnused: false, ifEmpty: false);
         string traceId, messageId;
         int attempts;
         try
