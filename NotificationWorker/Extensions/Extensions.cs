@@ -13,6 +13,7 @@ public static class Extensions
             ?? throw new InvalidOperationException("ConnectionStrings:notificationsdb is not set.");
         builder.Services.AddDbContext<NotificationsDbContext>(options => options.UseNpgsql(connectionString));
         builder.Services.AddHostedService<NotificationsDbMigrator>();
+        builder.Services.AddHealthChecks().AddCheck<NotificationsDbHealthCheck>("notificationsdb");
 
         // Bad retry settings stop the worker at start, with the reason, rather than at the first failure.
         builder.Services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.Section).ValidateOnStart();
