@@ -12,7 +12,9 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             notification.ToTable("notifications");
             notification.Property(n => n.Email).HasMaxLength(320);
             notification.Property(n => n.TraceId).HasMaxLength(32);
-            notification.HasIndex(n => n.OrderId);
+            // One notification per order, whatever the broker redelivers: the database settles a race the
+            // consumer's own check cannot (two deliveries of one order handled at once).
+            notification.HasIndex(n => n.OrderId).IsUnique();
         });
 }
 

@@ -1,115 +1,118 @@
-using System.Diagnostics;
-using System.Text.Json;
 using DistributedTracing.Messaging;
-using DistributedTracing.NotificationWorker.Data;
 using DistributedTracing.ServiceDefaults.Messaging;
-using Grpc.Core;
+using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
-using UsersClient = DistributedTracing.UserService.Grpc.UserService.UserServiceClient;
 
 namespace DistributedTracing.NotificationWorker.Messaging;
 
 /// <summary>
-/// Consumes OrderPlaced: continues the publisher's trace from the message headers, looks the user up
-/// (gRPC, same trace), stores a notification, then acks. A message it cannot parse or handle is rejected
-/// without requeue, so the broker dead-letters it; its span is marked as an error.
+/// Consumes the <c>orders</c> queue. Starts whether or not RabbitMQ is up (it keeps trying, with growing
+/// pauses, and /health says unhealthy meanwhile); once consuming, RabbitMQ.Client's automatic recovery brings
+/// the connection, the channel, the queues it declared and this consumer back after a broker restart.
+/// Each delivery is handed to <see cref="OrderPlacedDelivery"/>.
 /// </summary>
 public sealed partial class OrderPlacedConsumer(
     RabbitMqConnectionProvider connections,
-    IServiceScopeFactory scopes,
+    OrderPlacedDelivery deliveries,
+    IOptions<RetryOptions> retry,
     ILogger<OrderPlacedConsumer> logger) : BackgroundService
 {
+    private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(30);
+
+    /// <summary>True once the consumer is registered with the broker (for /health).</summary>
+    public bool IsConsuming { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var connection = await connections.GetConnectionAsync(stoppingToken);
-        var channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
-        await OrderPlaced.DeclareTopologyAsync(channel, stoppingToken);
-        await channel.BasicQosAsync(0, prefetchCount: 8, global: false, stoppingToken);
-
-        var consumer = new AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, delivery, stoppingToken);
-        await channel.BasicConsumeAsync(OrderPlaced.Queue, autoAck: false, consumer, stoppingToken);
-
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            await Task.Delay(Timeout.Infinite, stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        await channel.CloseAsync(CancellationToken.None);
-        await channel.DisposeAsync();
-    }
-
-    private async Task HandleAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken cancellationToken)
-    {
-        using var activity = RabbitMqTraceContext.StartProcess(delivery, OrderPlaced.Queue);
-        try
-        {
-            var message = Parse(delivery.Body);
-            using var scope = scopes.CreateScope();
-            var users = scope.ServiceProvider.GetRequiredService<UsersClient>();
-            var user = await users.GetUserAsync(new UserService.Grpc.GetUserRequest { Id = message.UserId }, cancellationToken: cancellationToken);
-
-            var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-            db.Notifications.Add(new Notification
+            var (channel, closedByBroker) = await StartConsumingAsync(stoppingToken);
+            try
             {
-                OrderId = message.OrderId,
-                UserId = user.Id,
-                Email = user.Email,
-                Message = $"Thank you, {user.Name}: order {message.OrderId} ({message.TotalCents / 100m:0.00}) is placed.",
-                TraceId = Activity.Current?.TraceId.ToHexString(),
-            });
-            await db.SaveChangesAsync(cancellationToken);
-
-            LogNotified(logger, user.Email, message.OrderId, Activity.Current?.TraceId.ToHexString());
-            await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, cancellationToken);
-        }
-        catch (Exception ex) when (IsPoison(ex))
-        {
-            RabbitMqTraceContext.RecordFailure(activity, ex);
-            LogDeadLettered(logger, ex, delivery.BasicProperties.MessageId, Activity.Current?.TraceId.ToHexString());
-            await channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Transient (database or UserService down): try again later rather than lose the message.
-            RabbitMqTraceContext.RecordFailure(activity, ex);
-            LogWillRetry(logger, ex, delivery.BasicProperties.MessageId);
-            await channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None);
+                IsConsuming = true;
+                var reason = await closedByBroker.Task.WaitAsync(stoppingToken);
+                LogChannelClosed(logger, reason);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Closing returns unacked deliveries to the queue: a handler cut short by the stop loses nothing.
+                await channel.CloseAsync(CancellationToken.None);
+            }
+            finally
+            {
+                IsConsuming = false;
+                await channel.DisposeAsync();
+            }
         }
     }
 
-    private static OrderPlaced Parse(ReadOnlyMemory<byte> body)
+    /// <summary>
+    /// Connects, declares and consumes, trying again with growing pauses until it works. Also returns a task that
+    /// completes if the broker closes the channel while the connection stays up (a channel-level error, which
+    /// automatic recovery does not undo, unlike a lost connection): then the consumer starts over.
+    /// </summary>
+    private async Task<(IChannel Channel, TaskCompletionSource<string> ClosedByBroker)> StartConsumingAsync(CancellationToken stoppingToken)
     {
-        try
+        var pause = FirstPause;
+        for (var attempt = 1; ; attempt++)
         {
-            var message = JsonSerializer.Deserialize<OrderPlaced>(body.Span, OrderPlaced.Json);
-            return message is { OrderId: > 0, UserId: > 0 }
-                ? message
-                : throw new InvalidMessageException("the message is not an OrderPlaced with orderId and userId");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidMessageException($"the message is not JSON: {ex.Message}");
+            IChannel? channel = null;
+            try
+            {
+                var connection = await connections.GetConnectionAsync(stoppingToken);
+                channel = await connection.CreateChannelAsync(cancellationToken: stoppingToken);
+                var closedByBroker = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                channel.ChannelShutdownAsync += (_, shutdown) =>
+                {
+                    if (connection.IsOpen && shutdown.Initiator == ShutdownInitiator.Peer)
+                    {
+                        closedByBroker.TrySetResult($"{shutdown.ReplyCode} {shutdown.ReplyText}");
+                    }
+
+                    return Task.CompletedTask;
+                };
+                await DeclareTopologyAsync(channel, stoppingToken);
+                await channel.BasicQosAsync(0, prefetchCount: 8, global: false, stoppingToken);
+
+                var consumer = new AsyncEventingBasicConsumer(channel);
+                var consuming = channel;
+                consumer.ReceivedAsync += (_, delivery) => deliveries.HandleAsync(consuming, delivery, stoppingToken);
+                await channel.BasicConsumeAsync(OrderPlaced.Queue, autoAck: false, consumer, stoppingToken);
+                LogConsuming(logger, OrderPlaced.Queue, attempt);
+                return (channel, closedByBroker);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                if (channel is not null)
+                {
+                    await channel.DisposeAsync();
+                }
+
+                LogCannotConsume(logger, ex, attempt, pause.TotalSeconds);
+                await Task.Delay(pause, stoppingToken);
+                pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
+            }
         }
     }
 
-    /// <summary>Retrying cannot help these: the message itself is wrong, or names a user that does not exist.</summary>
-    private static bool IsPoison(Exception exception) =>
-        exception is InvalidMessageException ||
-        exception is RpcException { StatusCode: StatusCode.NotFound or StatusCode.InvalidArgument };
+    /// <summary>The main queue and its dead-letter queue, and a retry queue after each attempt but the last.</summary>
+    private async Task DeclareTopologyAsync(IChannel channel, CancellationToken cancellationToken)
+    {
+        await OrderPlaced.DeclareTopologyAsync(channel, cancellationToken);
+        for (var failedAttempt = 1; failedAttempt < retry.Value.MaxAttempts; failedAttempt++)
+        {
+            await OrderPlaced.DeclareRetryQueueAsync(channel, failedAttempt, retry.Value.DelayAfter(failedAttempt), cancellationToken);
+        }
+    }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notified {Email} of order {OrderId} (trace {TraceId})")]
-    private static partial void LogNotified(ILogger logger, string email, long orderId, string? traceId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Queue} (connected on try {Attempt})")]
+    private static partial void LogConsuming(ILogger logger, string queue, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} dead-lettered (trace {TraceId})")]
-    private static partial void LogDeadLettered(ILogger logger, Exception exception, string? messageId, string? traceId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker closed the consumer's channel ({Reason}); starting over")]
+    private static partial void LogChannelClosed(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} failed and goes back to the queue")]
-    private static partial void LogWillRetry(ILogger logger, Exception exception, string? messageId);
-
-    private sealed class InvalidMessageException(string message) : Exception(message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot consume from RabbitMQ yet (try {Attempt}); next try in {PauseSeconds} s")]
+    private static partial void LogCannotConsume(ILogger logger, Exception exception, int attempt, double pauseSeconds);
 }

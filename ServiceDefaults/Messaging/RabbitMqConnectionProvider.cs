@@ -4,7 +4,9 @@ namespace DistributedTracing.ServiceDefaults.Messaging;
 
 /// <summary>
 /// One AMQP connection per process, opened on first use from ConnectionStrings:{name} (the role of Aspire's
-/// RabbitMQ client integration). The client library reconnects by itself after a broker restart.
+/// RabbitMQ client integration). A first connection that fails is tried again on the next call; once open,
+/// the client library reconnects by itself after a broker restart, with the channels, the queues and bindings
+/// they declared, and their consumers.
 /// </summary>
 public sealed class RabbitMqConnectionProvider(string connectionString, string clientName) : IAsyncDisposable
 {
@@ -31,6 +33,8 @@ public sealed class RabbitMqConnectionProvider(string connectionString, string c
                     ClientProvidedName = clientName,
                     AutomaticRecoveryEnabled = true,
                     TopologyRecoveryEnabled = true,
+                    // The default is 5 s: a restarted broker would wait that long for its clients.
+                    NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
                 };
                 _connection = await factory.CreateConnectionAsync(cancellationToken);
             }

@@ -54,7 +54,8 @@ namespace DistributedTracing.NotificationWorker.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrderId");
+                    b.HasIndex("OrderId")
+                        .IsUnique();
 
                     b.ToTable("notifications", (string)null);
                 });

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace DistributedTracing.AppHost.Tests;
+
+/// <summary>
+/// RabbitMQ stopped and started again with Aspire's commands: the worker shows unhealthy meanwhile, does not
+/// crash, and consumes again afterwards as the same process (RabbitMQ.Client's automatic recovery brings back
+/// its connection, channel and consumer).
+/// </summary>
+[Collection(RetryAppCollection.Name)]
+public sealed class ConsumerRecoveryTests(RetryAppFixture fixture)
+{
+    [Fact]
+    public async Task After_a_broker_restart_the_same_worker_process_consumes_again()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        var running = fixture.App.Snapshot("notificationworker");
+        var pid = int.Parse(running.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, CultureInfo.InvariantCulture);
+        var worker = ProcessTable.TryRead(pid);
+        Assert.NotNull(worker);
+
+        await fixture.CommandAsync("messaging", KnownResourceCommands.StopCommand, timeout.Token);
+        try
+        {
+            await fixture.WaitForStoppedAsync("messaging", timeout.Token);
+            await fixture.App.Notifications.WaitForResourceAsync("notificationworker",
+                e => e.Snapshot.HealthStatus == HealthStatus.Unhealthy, timeout.Token);
+        }
+        finally
+        {
+            await fixture.CommandAsync("messaging", KnownResourceCommands.StartCommand, CancellationToken.None);
+        }
+
+        await fixture.WaitForHealthyAsync("messaging", timeout.Token);
+        await fixture.WaitForHealthyAsync("notificationworker", timeout.Token);
+
+        var orderId = RetryAppFixture.NewOrderId();
+        await fixture.PublishAsync(RetryAppFixture.OrderPlacedBody(orderId));
+        Assert.True(await Polling.UntilAsync(() => fixture.CountNotificationsAsync(orderId).Result == 1, TimeSpan.FromSeconds(60)),
+            "the worker did not consume after the broker came back");
+        Assert.True(ProcessTable.IsAlive(worker), "the worker process was replaced");
+        Assert.Equal(running.StartTimeStamp, fixture.App.Snapshot("notificationworker").StartTimeStamp);
+    }
+
+    [Fact]
+    public async Task A_worker_started_while_the_broker_is_down_runs_unhealthy_then_consumes_once_it_is_back()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await fixture.CommandAsync("messaging", KnownResourceCommands.StopCommand, timeout.Token);
+        try
+        {
+            await fixture.WaitForStoppedAsync("messaging", timeout.Token);
+            var before = fixture.App.Snapshot("notificationworker").StartTimeStamp;
+            await fixture.CommandAsync("notificationworker", KnownResourceCommands.RestartCommand, timeout.Token);
+            await fixture.App.Notifications.WaitForResourceAsync("notificationworker",
+                e => e.Snapshot.StartTimeStamp != before && e.Snapshot.State?.Text == KnownResourceStates.Running
+                    && e.Snapshot.HealthStatus == HealthStatus.Unhealthy, timeout.Token);
+            // It keeps running (trying to connect, with pauses) rather than exiting.
+            await Task.Delay(TimeSpan.FromSeconds(5), timeout.Token);
+            Assert.Equal(KnownResourceStates.Running, fixture.App.Snapshot("notificationworker").State?.Text);
+        }
+        finally
+        {
+            await fixture.CommandAsync("messaging", KnownResourceCommands.StartCommand, CancellationToken.None);
+        }
+
+        await fixture.WaitForHealthyAsync("messaging", timeout.Token);
+        await fixture.WaitForHealthyAsync("notificationworker", timeout.Token);
+        var orderId = RetryAppFixture.NewOrderId();
+        await fixture.PublishAsync(RetryAppFixture.OrderPlacedBody(orderId));
+        Assert.True(await Polling.UntilAsync(() => fixture.CountNotificationsAsync(orderId).Result == 1, TimeSpan.FromSeconds(60)),
+            "the worker did not consume once the broker was up");
+    }
+}
