@@ -20,8 +20,9 @@ builder.UseConfiguredTraceSampler();
 // Messages piling up and draining: queue depths and the outbox backlog, live in both dashboards.
 builder.AddQueueMonitoring(messaging, ordersDb);
 
-// Services: each WithReference is an edge of the call tree. OrderService takes orders while RabbitMQ is
-// away (its outbox keeps the messages), so it does not wait for the broker.
+// Services: each WithReference is an edge of the call tree. Neither OrderService (its outbox keeps the
+// messages) nor the worker (it reconnects by itself) needs RabbitMQ to start, so neither waits for it: a
+// crashed one comes back while the broker is away too.
 var userService = builder.AddProject<Projects.UserService>("userservice")
     .WithHttpEndpoint().WithGrpcEndpoint().WithHttpHealthCheck("/health").WithRestartPolicy()
     .WithReference(usersDb).WaitFor(usersDb);
@@ -34,7 +35,7 @@ var orderService = builder.AddProject<Projects.OrderService>("orderservice")
 builder.AddProject<Projects.NotificationWorker>("notificationworker")
     .WithHttpEndpoint().WithHttpHealthCheck("/health").WithRestartPolicy()
     .WithReference(notificationsDb).WithReference(messaging).WithReference(userService)
-    .WaitFor(notificationsDb).WaitFor(messaging).WaitFor(userService);
+    .WaitFor(notificationsDb).WaitFor(userService);
 
 // Front ends: the gateway on a fixed port, and a simulated customer calling it over HTTP.
 var gateway = builder.AddProject<Projects.Gateway>("gateway")

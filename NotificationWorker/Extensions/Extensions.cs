@@ -11,7 +11,9 @@ public static class Extensions
     {
         var connectionString = builder.Configuration.GetConnectionString("notificationsdb")
             ?? throw new InvalidOperationException("ConnectionStrings:notificationsdb is not set.");
-        builder.Services.AddDbContext<NotificationsDbContext>(options => options.UseNpgsql(connectionString));
+        builder.Services.AddDbContext<NotificationsDbContext>(options => options.UseNpgsql(connectionString,
+            // A pooled connection broken by a database restart fails once; try again on a fresh one (briefly: callers wait).
+            npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(1), errorCodesToAdd: null)));
         builder.Services.AddHostedService<NotificationsDbMigrator>();
         builder.Services.AddHealthChecks().AddCheck<NotificationsDbHealthCheck>("notificationsdb");
 

@@ -12,7 +12,11 @@ namespace DistributedTracing.OrderService.Data;
 /// </summary>
 public sealed class OrderWriter(OrdersDbContext db)
 {
-    public async Task SaveAsync(Order order, IdempotencyKey? key, CancellationToken cancellationToken)
+    public Task SaveAsync(Order order, IdempotencyKey? key, CancellationToken cancellationToken) =>
+        // The whole transaction again if a connection broken by a database restart failed it (EF's retrying strategy).
+        db.Database.CreateExecutionStrategy().ExecuteAsync(cancellationToken, ct => SaveOnceAsync(order, key, ct));
+
+    private async Task SaveOnceAsync(Order order, IdempotencyKey? key, CancellationToken cancellationToken)
     {
         try
         {
@@ -42,7 +46,15 @@ public sealed class OrderWriter(OrdersDbContext db)
         }
         catch
         {
+            // Rolled back: forget the ids the failed attempt was given, so a retry inserts afresh.
             db.ChangeTracker.Clear();
+            order.Id = 0;
+            order.Lines.ForEach(line => (line.Id, line.OrderId) = (0, 0));
+            if (key is not null)
+            {
+                key.OrderId = 0;
+            }
+
             throw;
         }
     }

@@ -13,7 +13,9 @@ public static class Extensions
     {
         var connectionString = builder.Configuration.GetConnectionString("ordersdb")
             ?? throw new InvalidOperationException("ConnectionStrings:ordersdb is not set.");
-        builder.Services.AddDbContext<OrdersDbContext>(options => options.UseNpgsql(connectionString));
+        builder.Services.AddDbContext<OrdersDbContext>(options => options.UseNpgsql(connectionString,
+            // A pooled connection broken by a database restart fails once; try again on a fresh one (briefly: callers wait).
+            npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(1), errorCodesToAdd: null)));
         builder.Services.AddHostedService<OrdersDbMigrator>();
         builder.Services.AddScoped<OrderWriter>();
 

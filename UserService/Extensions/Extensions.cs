@@ -10,7 +10,9 @@ public static class Extensions
     {
         var connectionString = builder.Configuration.GetConnectionString("usersdb")
             ?? throw new InvalidOperationException("ConnectionStrings:usersdb is not set.");
-        builder.Services.AddDbContext<UsersDbContext>(options => options.UseNpgsql(connectionString));
+        builder.Services.AddDbContext<UsersDbContext>(options => options.UseNpgsql(connectionString,
+            // A pooled connection broken by a database restart fails once; try again on a fresh one (briefly: callers wait).
+            npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(1), errorCodesToAdd: null)));
         builder.Services.AddHostedService<UsersDbInitializer>();
         builder.Services.AddGrpc(grpc =>
         {

@@ -15,10 +15,7 @@ namespace DistributedTracing.AppHost.Tests;
 
 /// <summary>
 /// One whole app whose worker retries quickly (3 attempts, 0.5 s then 1 s apart), for the tests that fail,
-/// duplicate and restart things on purpose. Each test leaves every resource running as it found it. The worker
-/// does not wait for the broker here: Aspire's start and restart commands honour WaitFor, so only without it can
-/// a test start the worker while RabbitMQ is down (as a worker started outside Aspire, or on a host whose broker
-/// is away, would be).
+/// duplicate and restart things on purpose. Each test leaves every resource running as it found it.
 /// </summary>
 public sealed class RetryAppFixture : IAsyncLifetime
 {
@@ -33,10 +30,6 @@ public sealed class RetryAppFixture : IAsyncLifetime
             .WithEnvironment("Notifications__Retry__MaxAttempts", MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("Notifications__Retry__FirstDelay", "00:00:00.5")
             .WithEnvironment("Notifications__Retry__MaxDelay", "00:00:02");
-        foreach (var wait in worker.Annotations.OfType<WaitAnnotation>().Where(w => w.Resource.Name == "messaging").ToList())
-        {
-            worker.Annotations.Remove(wait);
-        }
     });
 
     public async Task DisposeAsync()

@@ -22,11 +22,13 @@ public sealed class FaultToleranceTests(FaultAppFixture fixture, ITestOutputHelp
     {
         await fixture.WaitUntilAllHealthyAsync(Recovery);
         var before = App.Snapshot("notificationworker");
+        var restartsBefore = RestartCount(before);
         var stream = NewStream("kill-worker");
         var run = stream.RunAsync(PerOrderTimeout);
         await stream.SentAsync(FaultAt);
 
         ProcessTable.Signal(ProcessTable.OfResource(before, "DistributedTracing.NotificationWorker").Pid, ProcessTable.SIGKILL);
+        var killedAt = DateTime.UtcNow;
         var killed = Stopwatch.StartNew();
         using (var cancel = new CancellationTokenSource(Recovery))
         {
@@ -40,8 +42,12 @@ public sealed class FaultToleranceTests(FaultAppFixture fixture, ITestOutputHelp
 
         var answers = await run;
         Assert.All(answers, a => Assert.True(a.Accepted, $"unexpected answer {a}"));
-        await OrderBalance.CheckAsync(App, fixture.Ledger, stream, answers);
-        Assert.Equal("1", App.Snapshot("notificationworker").Properties.SingleOrDefault(p => p.Name == "restart.count")?.Value?.ToString());
+        // The killed worker's last spans die with it: orders it handled in the second or so before the kill may
+        // show orphans (UserService's span waiting for a parent that never comes). Every order sent after the kill
+        // must be one whole tree.
+        var result = await OrderBalance.CheckAsync(App, fixture.Ledger, stream, answers, spansMayBeLost: a => a.SentAt < killedAt);
+        Figure($"worker SIGKILL: {result.BrokenTraces} of {answers.Count(a => a.SentAt < killedAt)} orders sent before the kill lost worker spans with it");
+        Assert.Equal(restartsBefore + 1, RestartCount(App.Snapshot("notificationworker")));
     }
 
     [Fact]
@@ -70,7 +76,7 @@ public sealed class FaultToleranceTests(FaultAppFixture fixture, ITestOutputHelp
         var answers = await run;
         // The gateway answers 201 throughout: the order is stored, the message waits in the outbox.
         Assert.All(answers, a => Assert.True(a.Accepted, $"unexpected answer {a}"));
-        var traces = await OrderBalance.CheckAsync(App, fixture.Ledger, stream, answers);
+        var traces = (await OrderBalance.CheckAsync(App, fixture.Ledger, stream, answers)).Traces;
 
         var waits = traces.Select(t => OrderBalance.Attribute(t, "publish orders", "outbox.wait_ms")).ToList();
         Assert.All(waits, w => Assert.NotNull(w));
@@ -126,6 +132,9 @@ public sealed class FaultToleranceTests(FaultAppFixture fixture, ITestOutputHelp
 
     // A prefix of its own per stream, so the databases tell this stream's orders from any other's.
     private OrderStream NewStream(string fault) => new(App.Gateway, $"{fault}-{Guid.NewGuid().ToString("N")[..8]}");
+
+    private static int RestartCount(CustomResourceSnapshot snapshot) =>
+        int.Parse(snapshot.Properties.SingleOrDefault(p => p.Name == "restart.count")?.Value?.ToString() ?? "0", CultureInfo.InvariantCulture);
 
     private void Figure(string text) => output.WriteLine($"FIGURE {text}");
 }
