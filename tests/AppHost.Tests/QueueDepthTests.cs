@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Aspire.Hosting.Testing;
 using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 using DistributedTracing.TraceLab.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
