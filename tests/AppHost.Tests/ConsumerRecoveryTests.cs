@@ -1,4 +1,3 @@
-using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -17,9 +16,7 @@ public sealed class ConsumerRecoveryTests(RetryAppFixture fixture)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         var running = fixture.App.Snapshot("notificationworker");
-        var pid = int.Parse(running.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, CultureInfo.InvariantCulture);
-        var worker = ProcessTable.TryRead(pid);
-        Assert.NotNull(worker);
+        var worker = ProcessTable.OfResource(running, "DistributedTracing.NotificationWorker");
 
         await fixture.CommandAsync("messaging", KnownResourceCommands.StopCommand, timeout.Token);
         try

@@ -94,12 +94,15 @@ public static class ProcessTable
     /// The process of a resource DCP started (its <c>executable.pid</c> property) or, where that is a launcher
     /// (<c>dotnet run</c>, a shell), the descendant whose command line holds <paramref name="marker"/>.
     /// </summary>
-    public static ProcessEntry OfResource(Aspire.Hosting.ApplicationModel.CustomResourceSnapshot snapshot, string marker)
+    public static ProcessEntry OfResource(Aspire.Hosting.ApplicationModel.CustomResourceSnapshot snapshot, string marker) =>
+        OfResource(snapshot, p => p.CommandLine.Contains(marker, StringComparison.Ordinal) && !p.CommandLine.StartsWith("dotnet run", StringComparison.Ordinal));
+
+    /// <summary>The first that matches among the process DCP started for a resource and its descendants.</summary>
+    public static ProcessEntry OfResource(Aspire.Hosting.ApplicationModel.CustomResourceSnapshot snapshot, Func<ProcessEntry, bool> match)
     {
         var pid = int.Parse(snapshot.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, CultureInfo.InvariantCulture);
         var all = Read();
-        return all.Where(p => p.Pid == pid).Concat(Descendants(all, pid))
-            .First(p => p.CommandLine.Contains(marker, StringComparison.Ordinal) && !p.CommandLine.StartsWith("dotnet run", StringComparison.Ordinal));
+        return all.Where(p => p.Pid == pid).Concat(Descendants(all, pid)).First(match);
     }
 
     /// <summary>Sends <paramref name="signal"/> to a process, or to a process group when <paramref name="pid"/> is negative.</summary>

@@ -50,7 +50,7 @@ public sealed class RestartPolicyTests(RestartPolicyAppFixture fixture) : IClass
         using var timeout = new CancellationTokenSource(Bound);
         var running = await WaitHealthyAsync("notificationworker", timeout.Token);
         var countBefore = RestartCount(running);
-        var service = ServiceProcess(running, p => p.CommandLine.Contains("DistributedTracing.NotificationWorker", StringComparison.Ordinal) && !p.CommandLine.StartsWith("dotnet run", StringComparison.Ordinal));
+        var service = ProcessTable.OfResource(running, "DistributedTracing.NotificationWorker");
 
         var clock = Stopwatch.StartNew();
         ProcessTable.Signal(service.Pid, ProcessTable.SIGKILL);
@@ -111,7 +111,7 @@ public sealed class RestartPolicyTests(RestartPolicyAppFixture fixture) : IClass
         }
 
         // The Erlang VM itself, not the launcher.
-        var node = ServiceProcess(running, p => p.CommandLine.Contains("beam.smp", StringComparison.Ordinal));
+        var node = ProcessTable.OfResource(running, p => p.CommandLine.Contains("beam.smp", StringComparison.Ordinal));
         ProcessTable.Signal(node.Pid, ProcessTable.SIGKILL);
         var crashed = await App.Notifications.WaitForResourceAsync("messaging", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), timeout.Token);
         Assert.Equal(137, crashed.Snapshot.ExitCode);
@@ -153,7 +153,7 @@ public sealed class RestartPolicyTests(RestartPolicyAppFixture fixture) : IClass
         var order = await PlaceOrderAsync(timeout.Token);
 
         // The postmaster itself, not the launcher: it leaves postmaster.pid behind.
-        var postmaster = ServiceProcess(running, p => p.CommandLine.Contains("/postgres -D ", StringComparison.Ordinal));
+        var postmaster = ProcessTable.OfResource(running, p => p.CommandLine.Contains("/postgres -D ", StringComparison.Ordinal));
         ProcessTable.Signal(postmaster.Pid, ProcessTable.SIGKILL);
         await App.Notifications.WaitForResourceAsync("postgres", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), timeout.Token);
         var back = await App.Notifications.WaitForResourceAsync("postgres",
@@ -260,14 +260,6 @@ public sealed class RestartPolicyTests(RestartPolicyAppFixture fixture) : IClass
         }
 
         Assert.Equal(HttpStatusCode.OK, status);
-    }
-
-    /// <summary>The process of a resource that matches, among the one DCP started and its descendants.</summary>
-    private static ProcessEntry ServiceProcess(CustomResourceSnapshot snapshot, Func<ProcessEntry, bool> match)
-    {
-        var pid = int.Parse(snapshot.Properties.Single(p => p.Name == "executable.pid").Value!.ToString()!, System.Globalization.CultureInfo.InvariantCulture);
-        var all = ProcessTable.Read();
-        return all.Where(p => p.Pid == pid).Concat(ProcessTable.Descendants(all, pid)).First(match);
     }
 
     private static int RestartCount(CustomResourceSnapshot snapshot) =>
