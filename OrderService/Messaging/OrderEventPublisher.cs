@@ -19,6 +19,14 @@ public sealed class OrderEventPublisher(RabbitMqConnectionProvider connections) 
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IChannel? _channel;
+    private IConnection? _watchedConnection;
+    private TaskCompletionSource _brokerBack = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes when RabbitMQ.Client's automatic recovery has the connection back after a loss: the relay
+    /// then publishes at once instead of sitting out the rest of its backoff. A new task after each recovery.
+    /// </summary>
+    public Task BrokerBack => Volatile.Read(ref _brokerBack).Task;
 
     public async Task PublishAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
@@ -67,6 +75,16 @@ public sealed class OrderEventPublisher(RabbitMqConnectionProvider connections) 
 
         await CloseChannelAsync();
         var connection = await connections.GetConnectionAsync(cancellationToken);
+        if (!ReferenceEquals(_watchedConnection, connection))
+        {
+            connection.RecoverySucceededAsync += (_, _) =>
+            {
+                Interlocked.Exchange(ref _brokerBack, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                return Task.CompletedTask;
+            };
+            _watchedConnection = connection;
+        }
+
         _channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
         await OrderPlaced.DeclareTopologyAsync(_channel, cancellationToken);
         return _channel;

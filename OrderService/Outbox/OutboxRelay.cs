@@ -8,7 +8,8 @@ namespace DistributedTracing.OrderService.Outbox;
 /// Publishes pending outbox rows. It wakes when a row is committed (<see cref="OutboxSignal"/>: PlaceOrder in
 /// this process, or NOTIFY from any instance), or every 5 s as a fallback, and publishes until nothing is
 /// pending. While the broker (or the database) is away it tries again after 0.5 s, 1 s, 2 s, 4 s, then every 5 s,
-/// with one log line per try, and new orders do not wake it in between: no hot loop.
+/// with one log line per try, and new orders do not wake it in between: no hot loop. The connection's recovery
+/// (the broker is back) does.
 /// </summary>
 public sealed class OutboxRelay(OutboxDbContextFactory contexts, OrderEventPublisher publisher, OutboxSignal signal, ILogger<OutboxRelay> logger)
     : BackgroundService
@@ -22,6 +23,7 @@ public sealed class OutboxRelay(OutboxDbContextFactory contexts, OrderEventPubli
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var brokerBack = publisher.BrokerBack;
             try
             {
                 await DrainAsync(stoppingToken);
@@ -42,15 +44,9 @@ public sealed class OutboxRelay(OutboxDbContextFactory contexts, OrderEventPubli
                 // Never let a fault stop the host: the rows stay pending and the next try picks them up.
                 failures++;
                 var delay = RetryDelay.After(failures);
-                logger.LogWarning("Outbox relay cannot publish ({Error}); trying again in {DelayMs} ms", ex.Message, delay.TotalMilliseconds);
-                try
-                {
-                    await Task.Delay(delay, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                logger.LogWarning("Outbox relay cannot publish ({Error}); trying again in {DelayMs} ms, or as soon as the broker is back", ex.Message, delay.TotalMilliseconds);
+                // The broker's return ends the wait early, so the backlog drains within a moment of it.
+                await Task.WhenAny(Task.Delay(delay, stoppingToken), brokerBack);
             }
         }
     }
