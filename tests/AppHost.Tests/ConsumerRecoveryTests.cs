@@ -35,7 +35,7 @@ public sealed class ConsumerRecoveryTests(RetryAppFixture fixture)
 
         var orderId = RetryAppFixture.NewOrderId();
         await fixture.PublishAsync(RetryAppFixture.OrderPlacedBody(orderId));
-        Assert.True(await Polling.UntilAsync(() => fixture.CountNotificationsAsync(orderId).Result == 1, TimeSpan.FromSeconds(60)),
+        Assert.True(await Polling.UntilAsync(async () => await fixture.CountNotificationsAsync(orderId) == 1, TimeSpan.FromSeconds(60)),
             "the worker did not consume after the broker came back");
         Assert.True(ProcessTable.IsAlive(worker), "the worker process was replaced");
         Assert.Equal(running.StartTimeStamp, fixture.App.Snapshot("notificationworker").StartTimeStamp);
@@ -67,7 +67,7 @@ public sealed class ConsumerRecoveryTests(RetryAppFixture fixture)
         await fixture.WaitForHealthyAsync("notificationworker", timeout.Token);
         var orderId = RetryAppFixture.NewOrderId();
         await fixture.PublishAsync(RetryAppFixture.OrderPlacedBody(orderId));
-        Assert.True(await Polling.UntilAsync(() => fixture.CountNotificationsAsync(orderId).Result == 1, TimeSpan.FromSeconds(60)),
+        Assert.True(await Polling.UntilAsync(async () => await fixture.CountNotificationsAsync(orderId) == 1, TimeSpan.FromSeconds(60)),
             "the worker did not consume once the broker was up");
     }
 }

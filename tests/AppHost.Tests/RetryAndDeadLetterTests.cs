@@ -94,7 +94,7 @@ public sealed class RetryAndDeadLetterTests(RetryAppFixture fixture)
         }
 
         await fixture.WaitForHealthyAsync("userservice", timeout.Token);
-        Assert.True(await Polling.UntilAsync(() => fixture.CountNotificationsAsync(orderId).Result == 1, TimeSpan.FromMinutes(2)),
+        Assert.True(await Polling.UntilAsync(async () => await fixture.CountNotificationsAsync(orderId) == 1, TimeSpan.FromMinutes(2)),
             "no notification after UserService came back");
 
         var spans = await fixture.WaitForProcessSpansAsync(traceId, 2);
