@@ -72,6 +72,25 @@ stop_leftovers() {
   kill -KILL "${pids[@]}" 2>/dev/null || true
 }
 
+# list_failures: names each failed test and the first line of its message, next to the count, so the
+# tail of a long run's output (all a CI page may keep) says what failed without the result files.
+list_failures() {
+  local trx
+  for trx in "$results"/*/*.trx; do
+    [ -f "$trx" ] || continue
+    # One record per UnitTestResult; attribute values and the message are XML-escaped, which is fine to read.
+    awk 'BEGIN { RS = "<UnitTestResult " }
+      NR > 1 {
+        tag = substr($0, 1, index($0, ">"))
+        if (tag !~ /outcome="(Failed|Timeout|Aborted|Error)"/) next
+        name = tag; sub(/^.*testName="/, "", name); sub(/".*/, "", name)
+        message = "(no message)"
+        if (match($0, /<Message>[^<]*/)) { message = substr($0, RSTART + 9, RLENGTH - 9); sub(/\n.*/, "", message) }
+        printf "failed: %s\n  %s\n", name, substr(message, 1, 300)
+      }' "$trx" >&2 || true
+  done
+}
+
 # The last line, whatever stopped the script.
 finish() {
   local code=$?
@@ -84,6 +103,8 @@ finish() {
       count_project "$(basename "$project" .csproj)"
     done
   fi
+
+  list_failures
 
   if [ "$skipped" -gt 0 ] && [ "${TEST_ALLOW_SKIPS:-0}" != 1 ]; then
     echo "error: $skipped test(s) skipped: a skipped test is not a passed one (TEST_ALLOW_SKIPS=1 allows them)" >&2
