@@ -122,7 +122,8 @@ public sealed class ResourceFigureMonitor(IResourceWithConnectionString resource
         return
         [
             .. properties.Where(p => !names.Contains(p.Name) && !gone.Contains(p.Name)),
-            .. figures.Select(f => new ResourcePropertySnapshot(f.Property, f.Value)),
+            // Highlighted: Aspire's dashboard shows properties it does not know only when asked to show all.
+            .. figures.Select(f => new ResourcePropertySnapshot(f.Property, f.Value) { IsHighlighted = true }),
         ];
     }
 

@@ -3,7 +3,10 @@ using Aspire.Hosting.ApplicationModel;
 
 namespace DistributedTracing.Hosting.RestartPolicy;
 
-/// <summary>The resource properties the policy shows in Aspire's dashboard: <c>restart.count</c> and <c>restart.last</c>.</summary>
+/// <summary>
+/// The resource properties the policy shows in Aspire's dashboard: <c>restart.count</c> and <c>restart.last</c>.
+/// Highlighted, because the dashboard hides properties it does not know until "Show all" is chosen.
+/// </summary>
 public static class RestartProperties
 {
     public const string Count = "restart.count";
@@ -16,5 +19,5 @@ public static class RestartProperties
         });
 
     private static ImmutableArray<ResourcePropertySnapshot> With(ImmutableArray<ResourcePropertySnapshot> properties, string name, object? value) =>
-        [.. properties.Where(p => p.Name != name), new ResourcePropertySnapshot(name, value)];
+        [.. properties.Where(p => p.Name != name), new ResourcePropertySnapshot(name, value) { IsHighlighted = true }];
 }

@@ -68,7 +68,7 @@ public sealed class UiTests(SharedAppFixture fixture)
     }
 
     [Fact]
-    public async Task Aspires_dashboard_logs_in_shows_the_resources_and_warns_of_no_certificate()
+    public async Task Aspires_dashboard_logs_in_shows_the_resources_their_live_properties_and_warns_of_no_certificate()
     {
         var (loginUrl, api) = await fixture.App.AspireDashboardAsync();
         api.Dispose();
@@ -85,5 +85,15 @@ public sealed class UiTests(SharedAppFixture fixture)
         var text = await page.Locator("body").InnerTextAsync();
         Assert.DoesNotContain("certificate", text, StringComparison.OrdinalIgnoreCase);
         await browser.ScreenshotAsync("aspire-dashboard-resources");
+
+        // A resource's details show the live figures and the restart policy's count without "Show all":
+        // the dashboard hides properties it does not know unless they are highlighted.
+        await page.GetByText("messaging", new() { Exact = true }).First.ClickAsync();
+        foreach (var property in new[] { "queue.orders", "queue.orders.dead-letter", "restart.count" })
+        {
+            await Assertions.Expect(page.GetByText(property, new() { Exact = true }).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        }
+
+        await browser.ScreenshotAsync("aspire-dashboard-messaging-details");
     }
 }
