@@ -1,8 +1,7 @@
+using DistributedTracing.Data;
 using DistributedTracing.NotificationWorker.Data;
 using DistributedTracing.NotificationWorker.Messaging;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Polly;
 
 namespace DistributedTracing.NotificationWorker.Extensions;
@@ -13,16 +12,9 @@ public static class Extensions
 
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        var configured = builder.Configuration.GetConnectionString("notificationsdb")
-            ?? throw new InvalidOperationException("ConnectionStrings:notificationsdb is not set.");
-        // At most 30 connections from this service: three services share one PostgreSQL (100 connections by
-        // default), and a burst of slow requests must queue here for a connection, not take the server's last ones.
-        var connectionString = new NpgsqlConnectionStringBuilder(configured) { MaxPoolSize = 30 }.ConnectionString;
-        builder.Services.AddDbContext<NotificationsDbContext>(options => options.UseNpgsql(connectionString,
-            // A pooled connection broken by a database restart fails once; try again on a fresh one (briefly: callers wait).
-            npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(1), errorCodesToAdd: null)));
-        builder.Services.AddHostedService<NotificationsDbMigrator>();
-        builder.Services.AddHealthChecks().AddCheck<NotificationsDbHealthCheck>("notificationsdb");
+        // Its health check (Aspire's) fails while notificationsdb is away: the worker keeps running and its
+        // messages wait in the retry queues.
+        builder.AddServiceDatabase<NotificationsDbContext>("notificationsdb");
 
         // Bad retry settings stop the worker at start, with the reason, rather than at the first failure.
         builder.Services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.Section).ValidateOnStart();

@@ -1,10 +1,10 @@
+using DistributedTracing.Data;
 using DistributedTracing.OrderService.Data;
 using DistributedTracing.OrderService.Messaging;
 using DistributedTracing.OrderService.Outbox;
 using DistributedTracing.ServiceDefaults.GrpcServer;
 using DistributedTracing.ServiceDefaults.Messaging;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace DistributedTracing.OrderService.Extensions;
 
@@ -12,18 +12,10 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        var configured = builder.Configuration.GetConnectionString("ordersdb")
-            ?? throw new InvalidOperationException("ConnectionStrings:ordersdb is not set.");
-        // At most 30 connections from this service: three services share one PostgreSQL (100 connections by
-        // default), and a burst of slow requests must queue here for a connection, not take the server's last ones.
-        var connectionString = new NpgsqlConnectionStringBuilder(configured) { MaxPoolSize = 30 }.ConnectionString;
-        builder.Services.AddDbContext<OrdersDbContext>(options => options.UseNpgsql(connectionString,
-            // A pooled connection broken by a database restart fails once; try again on a fresh one (briefly: callers wait).
-            npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(1), errorCodesToAdd: null)));
-        builder.Services.AddHostedService<OrdersDbMigrator>();
+        builder.AddServiceDatabase<OrdersDbContext>("ordersdb");
         builder.Services.AddScoped<OrderWriter>();
 
-        builder.AddOutboxRelay(connectionString);
+        builder.AddOutboxRelay(builder.Configuration.GetServiceDatabaseConnectionString("ordersdb"));
 
         builder.Services.AddGrpc(grpc =>
         {
