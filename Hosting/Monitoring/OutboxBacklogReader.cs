@@ -18,13 +18,28 @@ public sealed class OutboxBacklogReader : IResourceFigureReader
         FROM outbox_messages WHERE sent_at IS NULL
         """;
 
+    // Asked first, until the table is there: querying a missing table works too, but writes an ERROR into
+    // PostgreSQL's log (and so the resource's console log) every second until OrderService has migrated.
+    private const string TableExists = "SELECT to_regclass('outbox_messages') IS NOT NULL";
+
     private NpgsqlDataSource? _dataSource;
     private string? _connectionString;
+    private bool _tableSeen;
 
     public async Task<IReadOnlyList<ResourceFigure>> ReadAsync(string connectionString, CancellationToken cancellationToken)
     {
         try
         {
+            if (!_tableSeen)
+            {
+                await using var exists = DataSource(connectionString).CreateCommand(TableExists);
+                _tableSeen = await exists.ExecuteScalarAsync(cancellationToken) is true;
+                if (!_tableSeen)
+                {
+                    return [];
+                }
+            }
+
             await using var command = DataSource(connectionString).CreateCommand(Query);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
@@ -38,6 +53,7 @@ public sealed class OutboxBacklogReader : IResourceFigureReader
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName)
         {
             // Not migrated yet, or the database not yet created: nothing to report, and nothing wrong.
+            _tableSeen = false;
             return [];
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DistributedTracing.Messaging;
 using DistributedTracing.ServiceDefaults.Messaging;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,15 @@ public sealed partial class OrderPlacedConsumer(
 {
     private static readonly TimeSpan FirstPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LongestPause = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long after the worker starts a broker out of reach is expected rather than a problem: the worker does
+    /// not wait for RabbitMQ to start (so it can run, unhealthy, while the broker is away), and at a clean start on
+    /// a busy machine the broker may still be starting.
+    /// </summary>
+    private static readonly TimeSpan StartingGrace = TimeSpan.FromSeconds(30);
+
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
 
     /// <summary>True once the consumer is registered with the broker (for /health).</summary>
     public bool IsConsuming { get; private set; }
@@ -90,7 +100,15 @@ public sealed partial class OrderPlacedConsumer(
                     await channel.DisposeAsync();
                 }
 
-                LogCannotConsume(logger, ex, attempt, pause.TotalSeconds);
+                if (Stopwatch.GetElapsedTime(_startedAt) < StartingGrace)
+                {
+                    LogNotReachableYet(logger, ex.Message, attempt, pause.TotalSeconds);
+                }
+                else
+                {
+                    LogCannotConsume(logger, ex, attempt, pause.TotalSeconds);
+                }
+
                 await Task.Delay(pause, stoppingToken);
                 pause = pause * 2 < LongestPause ? pause * 2 : LongestPause;
             }
@@ -112,6 +130,9 @@ public sealed partial class OrderPlacedConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The broker closed the consumer's channel ({Reason}); starting over")]
     private static partial void LogChannelClosed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "RabbitMQ is not reachable yet (try {Attempt}: {Reason}); next try in {PauseSeconds} s")]
+    private static partial void LogNotReachableYet(ILogger logger, string reason, int attempt, double pauseSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot consume from RabbitMQ yet (try {Attempt}); next try in {PauseSeconds} s")]
     private static partial void LogCannotConsume(ILogger logger, Exception exception, int attempt, double pauseSeconds);

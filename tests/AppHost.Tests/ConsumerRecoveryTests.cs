@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -50,6 +52,8 @@ public sealed class ConsumerRecoveryTests(RetryAppFixture fixture)
         {
             await fixture.WaitForStoppedAsync("messaging", timeout.Token);
             var before = fixture.App.Snapshot("notificationworker").StartTimeStamp;
+            var lastLog = (await fixture.App.Lab.GetFromJsonAsync<JsonNode>("/api/logs?limit=1", timeout.Token))!["items"]!.AsArray()
+                .Select(l => l!["sequence"]!.GetValue<long>()).FirstOrDefault();
             await fixture.CommandAsync("notificationworker", KnownResourceCommands.RestartCommand, timeout.Token);
             await fixture.App.Notifications.WaitForResourceAsync("notificationworker",
                 e => e.Snapshot.StartTimeStamp != before && e.Snapshot.State?.Text == KnownResourceStates.Running
@@ -57,6 +61,14 @@ public sealed class ConsumerRecoveryTests(RetryAppFixture fixture)
             // It keeps running (trying to connect, with pauses) rather than exiting.
             await Task.Delay(TimeSpan.FromSeconds(5), timeout.Token);
             Assert.Equal(KnownResourceStates.Running, fixture.App.Snapshot("notificationworker").State?.Text);
+
+            // Just started, it says so as information, not as a warning: a broker still starting is no fault.
+            var notYet = await fixture.App.WaitForLabAsync($"/api/logs?service=notificationworker&after={lastLog}&text=not+reachable+yet&limit=5",
+                logs => logs["total"]!.GetValue<int>() > 0);
+            Assert.Equal("Information", notYet["items"]![0]!["severityText"]!.GetValue<string>());
+            var warnings = await fixture.App.Lab.GetFromJsonAsync<JsonNode>(
+                $"/api/logs?service=notificationworker&after={lastLog}&level=warning&text=Cannot+consume&limit=5", timeout.Token);
+            Assert.Equal(0, warnings!["total"]!.GetValue<int>());
         }
         finally
         {
