@@ -21,8 +21,8 @@ builder.UseConfiguredTraceSampler();
 builder.AddQueueMonitoring(messaging, ordersDb);
 
 // Services: each WithReference is an edge of the call tree. Neither OrderService (its outbox keeps the
-// messages) nor the worker (it reconnects by itself) needs RabbitMQ to start, so neither waits for it: a
-// crashed one comes back while the broker is away too.
+// messages) nor the worker (it reconnects by itself) needs RabbitMQ to run, so they wait for it only when the
+// app starts: a crashed one comes back while the broker is away too.
 var userService = builder.AddProject<Projects.UserService>("userservice")
     .WithHttpEndpoint().WithGrpcEndpoint().WithHttpHealthCheck("/health").WithRestartPolicy()
     .WithReference(usersDb).WaitFor(usersDb);
@@ -30,12 +30,12 @@ var userService = builder.AddProject<Projects.UserService>("userservice")
 var orderService = builder.AddProject<Projects.OrderService>("orderservice")
     .WithHttpEndpoint().WithGrpcEndpoint().WithHttpHealthCheck("/health").WithRestartPolicy()
     .WithReference(ordersDb).WithReference(messaging).WithReference(userService)
-    .WaitFor(ordersDb).WaitFor(userService);
+    .WaitFor(ordersDb).WaitFor(userService).WaitForOnFirstStart(messaging);
 
 builder.AddProject<Projects.NotificationWorker>("notificationworker")
     .WithHttpEndpoint().WithHttpHealthCheck("/health").WithRestartPolicy()
     .WithReference(notificationsDb).WithReference(messaging).WithReference(userService)
-    .WaitFor(notificationsDb).WaitFor(userService);
+    .WaitFor(notificationsDb).WaitFor(userService).WaitForOnFirstStart(messaging);
 
 // Front ends: the gateway on a fixed port, and a simulated customer calling it over HTTP.
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
