@@ -1,7 +1,9 @@
+using System.Data;
 using System.Text.Json;
 using DistributedTracing.Messaging;
 using DistributedTracing.OrderService.Outbox;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace DistributedTracing.OrderService.Data;
 
@@ -44,7 +46,7 @@ public sealed class OrderWriter(OrdersDbContext db)
             await db.Database.ExecuteSqlRawAsync(OutboxNotificationListener.NotifySql, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch
+        catch (Exception ex)
         {
             // Rolled back: forget the ids the failed attempt was given, so a retry inserts afresh.
             db.ChangeTracker.Clear();
@@ -53,6 +55,12 @@ public sealed class OrderWriter(OrdersDbContext db)
             if (key is not null)
             {
                 key.OrderId = 0;
+            }
+
+            if (ex is InvalidOperationException && db.Database.GetDbConnection() is var connection
+                && (connection.State != ConnectionState.Open || connection is NpgsqlConnection { FullState: var state } && state.HasFlag(ConnectionState.Broken)))
+            {
+                throw new TransactionConnectionLostException(ex);
             }
 
             throw;

@@ -102,7 +102,7 @@ public sealed class FaultToleranceTests(FaultAppFixture fixture, ITestOutputHelp
         Figure($"postgres restart command took {restart.Elapsed.TotalSeconds:0.0} s");
 
         var answers = await run;
-        OrderBalance.AssertOnlyOutageAnswers(answers);
+        await OrderBalance.AssertOnlyOutageAnswersAsync(App, answers);
         await fixture.WaitUntilAllHealthyAsync(Recovery);
         await OrderBalance.CheckAsync(App, fixture.Ledger, stream, answers);
         Figure($"during the postgres restart: {answers.Count(a => a.Accepted)} of {answers.Count} orders answered 201, the rest {string.Join(", ", answers.Where(a => !a.Accepted).GroupBy(a => a.Status?.ToString() ?? a.Failure).Select(g => $"{g.Count()} {g.Key}"))}");

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
 namespace DistributedTracing.AppHost.Tests.Faults;
@@ -77,11 +79,41 @@ public static class OrderBalance
         return new OrderBalanceResult(traces, broken);
     }
 
-    /// <summary>Answers other than 201 that a fault may cause: the dependency is away (503), too slow (504), or no answer in time.</summary>
-    public static void AssertOnlyOutageAnswers(IReadOnlyList<StreamedOrder> answers) =>
-        Assert.All(answers.Where(a => !a.Accepted), a => Assert.True(
-            a.Status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout || a.Failure == "timeout",
-            $"unexpected answer {a}"));
+    /// <summary>
+    /// Answers other than 201 that a fault may cause: the dependency is away (503), too slow (504), or no answer in
+    /// time. Any other answer fails, with the errors the services logged in its trace (what threw, and where).
+    /// </summary>
+    public static async Task AssertOnlyOutageAnswersAsync(TestApp app, IReadOnlyList<StreamedOrder> answers)
+    {
+        var unexpected = answers.Where(a => !a.Accepted
+            && !(a.Status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout || a.Failure == "timeout")).ToList();
+        if (unexpected.Count == 0)
+        {
+            return;
+        }
+
+        var report = new System.Text.StringBuilder();
+        foreach (var answer in unexpected.Take(5))
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"unexpected answer {answer}");
+            if (answer.TraceId is null)
+            {
+                continue;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2)); // the services' last log batches
+            var logs = await app.Lab.GetFromJsonAsync<JsonNode>($"/api/logs?traceId={answer.TraceId}&level=warning&limit=20");
+            foreach (var log in logs!["items"]!.AsArray())
+            {
+                var exception = log!["attributes"]!.AsArray()
+                    .Where(a => a!["key"]!.GetValue<string>() is "exception.type" or "exception.message")
+                    .Select(a => a!["value"]!.ToString());
+                report.AppendLine(CultureInfo.InvariantCulture, $"  {log["service"]} {log["level"]}: {log["body"]} {string.Join(": ", exception)}");
+            }
+        }
+
+        Assert.Fail(report.ToString());
+    }
 
     /// <summary>
     /// The order's trace in the Lab: one root, no span waiting for a parent, and a process span whose parent is
